@@ -1,0 +1,53 @@
+# embedkit — two commands for a newcomer: `make lab` and `make test`.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PYTHON ?= python3
+STAMP := $(VENV)/.embedkit-installed
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export MPLBACKEND := Agg
+
+.PHONY: install lab test lint typecheck unit notebooks browser benchmarks binder-check clean chromium
+
+install: $(STAMP) chromium
+
+$(STAMP): pyproject.toml Makefile
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	# the torch pair that installs on this machine kind (pinned; CPU use)
+	$(PY) -m pip install -q "torch==2.14.1" "torchvision==0.29.1"
+	$(PY) -m pip install -q -e ".[all,test]"
+	touch $(STAMP)
+
+# Debian's Chromium for the browser tests (Playwright cannot download a browser here)
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian chromium for browser tests"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+lab: install
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check embedkit tests benchmarks
+	$(VENV)/bin/ruff format --check embedkit tests benchmarks
+
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy
+
+unit: $(STAMP)
+	$(VENV)/bin/pytest -q embedkit tests
+
+notebooks: $(STAMP)
+	$(VENV)/bin/pytest -q -p no:doctest --nbval --nbval-current-env notebooks -o addopts="" -o testpaths=notebooks
+
+test: install lint typecheck unit notebooks
+
+benchmarks: $(STAMP)
+	for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) build dist .mypy_cache .ruff_cache

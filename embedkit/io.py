@@ -1,0 +1,3 @@
+"""placeholder."""
+def load(path, format=None):  # placeholder
+    raise NotImplementedError
