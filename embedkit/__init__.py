@@ -10,6 +10,7 @@ Examples
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 from . import datasets, evaluate
@@ -18,13 +19,44 @@ from .vectors import Embeddings, UnknownLabelError
 
 __version__ = "0.1.0"
 
-__all__ = ["Embeddings", "UnknownLabelError", "__version__", "datasets", "evaluate", "load"]
+# Names that pull in widgets or heavy libraries load on first use, so that
+# ``import embedkit`` stays light: name -> (module, attribute or None for the module).
+_LAZY: dict[str, tuple[str, str | None]] = {
+    "train": ("embedkit.train", None),
+    "project": ("embedkit.project", None),
+    "TrainingDashboard": ("embedkit.widgets.dashboard", "TrainingDashboard"),
+    "Projector": ("embedkit.widgets.projector", "Projector"),
+    "NeighboursExplorer": ("embedkit.widgets.explorers", "NeighboursExplorer"),
+    "AnalogyExplorer": ("embedkit.widgets.explorers", "AnalogyExplorer"),
+    "explore": ("embedkit.widgets.explorers", "explore"),
+    "compare": ("embedkit.widgets.compare", "compare"),
+}
+
+__all__ = [
+    "AnalogyExplorer",
+    "Embeddings",
+    "NeighboursExplorer",
+    "Projector",
+    "TrainingDashboard",
+    "UnknownLabelError",
+    "__version__",
+    "compare",
+    "datasets",
+    "evaluate",
+    "explore",
+    "load",
+    "project",
+    "train",
+]
 
 
 def __getattr__(name: str) -> Any:
-    # heavier parts load on first use so that ``import embedkit`` stays light
-    if name == "train":
-        import importlib
-
-        return importlib.import_module(".train", __name__)
+    if name in _LAZY:
+        module, attr = _LAZY[name]
+        mod = importlib.import_module(module)
+        return mod if attr is None else getattr(mod, attr)
     raise AttributeError(f"module 'embedkit' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
