@@ -1,0 +1,1 @@
+"""Widgets: anywidget / ipywidgets front ends over Embeddings."""
