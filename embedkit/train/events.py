@@ -186,7 +186,16 @@ class Trainer:
         throughput: float | None,
         unit: str,
         metrics: dict[str, float] | None = None,
+        *,
+        stage: str = "epoch",
+        progress: float | None = None,
     ) -> TrainingEvent:
+        """Send one event to every observer; only ``stage="epoch"`` events go to ``history_``.
+
+        ``progress`` (0..1) defaults to ``epoch / epochs``; batch events pass their own.
+        """
+        if progress is None:
+            progress = epoch / max(1, int(self.epochs))
         event = TrainingEvent(
             epoch=epoch,
             epochs=int(self.epochs),
@@ -195,10 +204,12 @@ class Trainer:
             unit=unit,
             elapsed=time.perf_counter() - self._t0,
             metrics=dict(metrics or {}),
-            progress=min(1.0, epoch / max(1, int(self.epochs))),
+            stage=stage,
+            progress=min(1.0, max(0.0, progress)),
         )
-        self._rows.append(event.as_row())
-        self.history_ = pd.DataFrame(self._rows)
+        if stage == "epoch":
+            self._rows.append(event.as_row())
+            self.history_ = pd.DataFrame(self._rows)
         for obs in list(self.observers):
             _call(obs, "on_event", event)
         return event
