@@ -5,7 +5,7 @@ Examples
 >>> import embedkit as ek
 >>> emb = ek.Embeddings(["cat", "dog"], [[1.0, 0.2], [0.9, 0.3]])
 >>> round(emb.similarity("cat", "dog"), 3)
-0.991
+0.992
 """
 
 from __future__ import annotations

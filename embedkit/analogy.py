@@ -63,7 +63,8 @@ def analogy_topk(
     n = len(emb) if rows is None else min(int(rows), len(emb))
     safe = np.where(emb.norms == 0, np.inf, emb.norms).astype(np.float32)
     if method == "3cosadd":
-        mean = ((ub + uc) + (-1.0 * ua)) / np.float32(3.0)
+        # gensim's get_mean_vector: float32 sum, then divide and normalise in float64
+        mean = ((ub + uc) + (-1.0 * ua)) / np.float64(3.0)
         mean /= np.linalg.norm(mean, axis=1, keepdims=True)
         mean = mean.astype(np.float32)
 

@@ -187,9 +187,14 @@ def topk(
     score = _scorer(matrix, q, metric, norms)
     idx, val = blocked_topk(n, q.shape[0], k, score, exclude=exclude, budget_bytes=budget_bytes)
     if metric == "euclidean":
-        qn = np.einsum("ij,ij->i", q, q)[:, None]
-        val = np.sqrt(np.maximum(qn - val, 0.0)).astype(np.float32)
+        # selection used |v|^2 - 2 q.v; recompute the chosen distances directly, which
+        # avoids the cancellation of the expanded form near zero, and re-sort
+        diff = matrix[np.maximum(idx, 0)] - q[:, None, :]
+        val = np.sqrt(np.einsum("qkd,qkd->qk", diff, diff)).astype(np.float32)
         val[idx < 0] = np.inf
+        order = np.argsort(val, axis=1, kind="stable")
+        idx = np.take_along_axis(idx, order, axis=1)
+        val = np.take_along_axis(val, order, axis=1)
     return idx, val
 
 

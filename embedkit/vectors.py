@@ -115,6 +115,7 @@ class Embeddings:
         self._images = self._check_images(images, len(labs))
         self._index: dict[str, int] | None = None
         self._norms: np.ndarray | None = None
+        self._ann: dict[tuple[str, str], Any] = {}
 
     # ----------------------------------------------------------------- construction
     @staticmethod
@@ -151,7 +152,7 @@ class Embeddings:
 
     @classmethod
     def from_gensim(cls, kv: Any) -> Embeddings:
-        """Build from a gensim ``KeyedVectors`` (or a model with ``.wv``); counts kept as metadata."""
+        """Build from a gensim ``KeyedVectors`` (or a model with ``.wv``), keeping counts."""
         kv = getattr(kv, "wv", kv)
         labels = [str(k) for k in kv.index_to_key]
         meta = None
@@ -165,8 +166,12 @@ class Embeddings:
         """Return a gensim ``KeyedVectors`` with the same labels and vectors."""
         from gensim.models import KeyedVectors
 
-        kv = KeyedVectors(self.dim, count=len(self))
-        kv.add_vectors(self._labels, self._vectors)
+        kv = KeyedVectors(self.dim, count=0, dtype=np.float32)
+        kv.index_to_key = list(self._labels)
+        kv.key_to_index = dict(self.key_to_index)
+        kv.vectors = self._vectors.copy()
+        if self._metadata is not None and "count" in self._metadata:
+            kv.expandos["count"] = self._metadata["count"].to_numpy()
         return kv
 
     def to_numpy(self) -> np.ndarray:
@@ -263,23 +268,27 @@ class Embeddings:
             raise UnknownLabelError(label, self.suggest(str(label))) from None
 
     def suggest(self, label: str, n: int = 3) -> list[str]:
-        """Labels close to ``label`` (fast at 400k labels: a prefilter, then difflib).
+        """Labels close to ``label``: spelling neighbours, earlier rows first.
+
+        Rows are usually in frequency order, so among the closest spellings the
+        more frequent labels come first. Fast at 400k labels: a length and
+        first-letter prefilter, then difflib.
 
         >>> Embeddings(["paris", "london", "parrot"], np.eye(3)).suggest("pariss")
-        ['paris', 'parrot']
+        ['paris']
         """
         low = label.lower()
         exact = [lab for lab in self._labels if lab.lower() == low and lab != label]
         size = len(label)
         pool = [
-            lab
-            for lab in self._labels
-            if abs(len(lab) - size) <= 2 and lab[:1].lower() == low[:1]
+            lab for lab in self._labels if abs(len(lab) - size) <= 2 and lab[:1].lower() == low[:1]
         ]
-        if len(pool) > 20000:
-            pool = pool[:20000]
-        close = difflib.get_close_matches(label, pool, n=n, cutoff=0.6)
-        return list(dict.fromkeys(exact + close))[:n]
+        close = difflib.get_close_matches(label, pool[:50_000], n=max(10, n), cutoff=0.6)
+        order = self.key_to_index
+        best = [c for c in close if difflib.SequenceMatcher(None, label, c).ratio() >= 0.75]
+        rest = [c for c in close if c not in best]
+        ranked = sorted(best, key=order.__getitem__) + rest
+        return list(dict.fromkeys(exact + ranked))[:n]
 
     def __getitem__(self, key: Any) -> Any:
         if isinstance(key, str):
@@ -288,7 +297,9 @@ class Embeddings:
             return self._subset(range(len(self))[key])
         if isinstance(key, (list, tuple, np.ndarray, pd.Index, pd.Series)):
             return self._subset([self.index(k) for k in key])
-        raise TypeError(f"index with a label, a list of labels or a slice, not {type(key).__name__}")
+        raise TypeError(
+            f"index with a label, a list of labels or a slice, not {type(key).__name__}"
+        )
 
     def _subset(self, rows: Sequence[int]) -> Embeddings:
         rows = list(rows)
@@ -312,7 +323,9 @@ class Embeddings:
         if single:
             arr = arr[None, :]
         if arr.ndim != 2:
-            raise ValueError(f"query must be a label, labels, a vector or a matrix; got shape {arr.shape}")
+            raise ValueError(
+                f"query must be a label, labels, a vector or a matrix; got shape {arr.shape}"
+            )
         if arr.shape[1] != self.dim:
             raise ValueError(
                 f"query vector has dimension {arr.shape[1]} but the embeddings have {self.dim}"
@@ -335,8 +348,9 @@ class Embeddings:
         Scores are cosine similarity, dot product, or euclidean distance (smaller is
         nearer). A query label is excluded from its own answer; a query vector is not.
         One query gives a DataFrame indexed by ``rank`` (1..k) with ``label`` and
-        ``score``; several give a ``(query, rank)`` index. ``index`` may be an
-        approximate index from :func:`embedkit.search_ann.build_index` (same metric).
+        ``score``; several give a ``(query, rank)`` index. ``index="hnsw"`` answers
+        from an approximate HNSW index (built once and cached; needs
+        ``embedkit[ann]``), or pass one from :func:`embedkit.search_ann.build_index`.
 
         Examples
         --------
@@ -354,13 +368,22 @@ class Embeddings:
             r = self.index(lab)
             for e in excl:
                 e.append(r)
+        if isinstance(index, str):
+            index = self.ann_index(metric, kind=index)
         if index is not None:
+            if getattr(index, "metric", metric) != metric:
+                raise ValueError(f"the index was built for {index.metric!r}, not {metric!r}")
             idx, val = index.search(q, k, exclude=excl)
         else:
             norms = self.norms if metric in ("cosine", "euclidean") else None
             idx, val = search.topk(
-                self._vectors, q, k, metric=search.check_metric(metric), norms=norms,
-                exclude=excl, rows=restrict_vocab,
+                self._vectors,
+                q,
+                k,
+                metric=search.check_metric(metric),
+                norms=norms,
+                exclude=excl,
+                rows=restrict_vocab,
             )
         return self._result_frame(idx, val, names, single, metric)
 
@@ -380,6 +403,17 @@ class Embeddings:
             out = pd.DataFrame(frame, index=index)
         out.attrs["metric"] = metric
         return out
+
+    def ann_index(self, metric: str = "cosine", kind: str = "hnsw", **params: Any) -> Any:
+        """The approximate index for ``metric``, built on first use and cached."""
+        if kind != "hnsw":
+            raise ValueError(f"unknown index kind {kind!r}; choose 'hnsw'")
+        key = (kind, metric)
+        if key not in self._ann:
+            from .search_ann import build_index
+
+            self._ann[key] = build_index(self, metric, **params)
+        return self._ann[key]
 
     def similarity(self, a: str, b: str) -> float:
         """Cosine similarity of two labels.
@@ -412,17 +446,23 @@ class Embeddings:
         --------
         >>> emb = Embeddings(["man", "king", "woman", "queen", "apple"],
         ...                  [[1, 0, 0], [1, 1, 0], [0, 0, 1], [0, 1, 1], [1, 0, 1]])
-        >>> emb.analogy("man", "king", "woman", k=1)
-             label     score
+        >>> emb.analogy("man", "king", "woman", k=2)
+              label     score
         rank
-        1    queen  0.816497
+        1     queen  0.958569
+        2     apple  0.397052
         """
         from .analogy import analogy_topk
 
         rows = [self.index(x) for x in (a, b, c)]
         idx, val = analogy_topk(
-            self, np.array([rows[0]]), np.array([rows[1]]), np.array([rows[2]]), k,
-            method=method, rows=restrict_vocab,
+            self,
+            np.array([rows[0]]),
+            np.array([rows[1]]),
+            np.array([rows[2]]),
+            k,
+            method=method,
+            rows=restrict_vocab,
         )
         out = self._result_frame(idx, val, [f"{a} : {b} :: {c} : ?"], True, "cosine")
         out.attrs["method"] = method
