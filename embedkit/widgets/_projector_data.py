@@ -1,0 +1,195 @@
+"""Data behind the projector: 2D layout, colour encoding, hover text, search and the
+static fallback image. Pure numpy/pandas; no widget code, so it is testable alone.
+
+Examples
+--------
+>>> import numpy as np
+>>> from embedkit import Embeddings
+>>> emb = Embeddings(["cat", "dog", "car"], np.eye(3), metadata={"kind": ["a", "a", "v"]})
+>>> enc = encode_color(emb, "kind")
+>>> enc["kind"], [x["name"] for x in enc["legend"]], enc["codes"].tolist()
+('categorical', ['a', 'v'], [0.0, 0.0, 1.0])
+>>> search_labels(["cat", "dog", "car"], "ca", regex=False).tolist()
+[0, 2]
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from ._serialize import png_bytes
+
+if TYPE_CHECKING:
+    from ..vectors import Embeddings
+
+METHODS = ("pca", "tsne", "umap")
+MAX_CATEGORIES = 20
+MAX_FIELDS = 8
+MAX_FIELD_CHARS = 200
+# Same palette as js/src/palette.ts (Tableau 10 and its light variants).
+CATEGORICAL = [
+    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
+    "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac",
+    "#a0cbe8", "#ffbe7d", "#ff9d9a", "#86bcb6", "#8cd17d",
+    "#f1ce63", "#d4a6c8", "#fabfd2", "#d7b5a6", "#79706e",
+]  # fmt: skip
+
+
+def compute_layout(emb: Embeddings, method: Any, seed: int = 0) -> tuple[np.ndarray, str]:
+    """Return ``(coords float32 (n, 2), method name)`` for a method name or given coordinates.
+
+    Examples
+    --------
+    >>> from embedkit import Embeddings
+    >>> emb = Embeddings(["a", "b"], [[1.0, 0.0], [0.0, 1.0]])
+    >>> xy, name = compute_layout(emb, [[0, 1], [2, 3]])
+    >>> xy.dtype, name
+    (dtype('float32'), 'coordinates')
+    """
+    n = len(emb)
+    if isinstance(method, str):
+        if method not in METHODS:
+            raise ValueError(
+                f"unknown projection method {method!r}; choose one of {', '.join(METHODS)} "
+                "or pass an (n, 2) array of coordinates"
+            )
+        from .. import project
+
+        coords = np.asarray(project.layout(emb, method=method, seed=seed), dtype=np.float32)
+        name = method
+    else:
+        coords = np.asarray(method, dtype=np.float32)
+        name = "coordinates"
+    if coords.shape != (n, 2):
+        raise ValueError(f"coordinates must have shape ({n}, 2) for {n} points; got {coords.shape}")
+    bad = np.flatnonzero(~np.isfinite(coords).all(axis=1))
+    if bad.size:
+        raise ValueError(f"coordinates contain NaN or infinite values at rows {bad[:5].tolist()}")
+    return np.ascontiguousarray(coords), name
+
+
+def _column(emb: Embeddings, color: Any) -> tuple[pd.Series, str]:
+    if isinstance(color, str):
+        meta = emb.metadata
+        if meta is None or color not in meta.columns:
+            have = [] if meta is None else [str(c) for c in meta.columns]
+            listed = ", ".join(map(repr, have)) if have else "none (emb.metadata is None)"
+            raise ValueError(f"color={color!r} is not a metadata column; columns: {listed}")
+        return meta[color].reset_index(drop=True), color
+    values = pd.Series(np.asarray(color))
+    if len(values) != len(emb):
+        raise ValueError(f"color has {len(values)} values for {len(emb)} points")
+    return values, "color"
+
+
+def encode_color(emb: Embeddings, color: Any) -> dict[str, Any] | None:
+    """Encode a metadata column (or per-point values) as codes or [0, 1] values + legend.
+
+    Numbers with more than ``MAX_CATEGORIES`` distinct values are continuous; anything
+    else is categorical, the ``MAX_CATEGORIES - 1`` most frequent kept and the rest
+    grouped as "(other)".
+    """
+    if color is None:
+        return None
+    col, name = _column(emb, color)
+    numeric = pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)
+    if numeric and col.nunique(dropna=True) > MAX_CATEGORIES:
+        vals = col.to_numpy(dtype=np.float64, na_value=np.nan)
+        lo, hi = np.nanmin(vals), np.nanmax(vals)
+        scaled = np.where(np.isfinite(vals), (vals - lo) / ((hi - lo) or 1.0), 0.0)
+        return {"kind": "continuous", "column": name, "codes": scaled.astype(np.float32),
+                "legend": [], "min": f"{lo:.4g}", "max": f"{hi:.4g}"}  # fmt: skip
+    text = col.astype("string").fillna("(missing)")
+    counts = text.value_counts(sort=True)
+    room = MAX_CATEGORIES if len(counts) <= MAX_CATEGORIES else MAX_CATEGORIES - 1
+    keep = list(counts.index[:room])
+    keep.sort(key=str)
+    lookup = {v: i for i, v in enumerate(keep)}
+    other = len(keep)
+    codes = np.array([lookup.get(v, other) for v in text], dtype=np.float32)
+    legend = [{"name": str(v)} for v in keep]
+    if len(counts) > len(keep):
+        legend.append({"name": f"(other: {len(counts) - len(keep)} values)"})
+    return {"kind": "categorical", "column": name, "codes": codes, "legend": legend}
+
+
+def hover_fields(emb: Embeddings, i: int) -> list[list[str]]:
+    """``[[column, value], ...]`` for row ``i`` (first columns, long values cut)."""
+    meta = emb.metadata
+    if meta is None:
+        return []
+    row = meta.iloc[i]
+    out = []
+    for col in list(meta.columns)[:MAX_FIELDS]:
+        text = str(row[col])
+        if len(text) > MAX_FIELD_CHARS:
+            text = text[: MAX_FIELD_CHARS - 1] + "…"
+        out.append([str(col), text])
+    return out
+
+
+def search_labels(
+    labels: list[str], query: str, regex: bool, lowered: list[str] | None = None
+) -> np.ndarray:
+    """Rows whose label contains ``query`` (case-insensitive) or matches the regex.
+
+    An invalid regex raises ``ValueError`` naming the pattern.
+
+    Examples
+    --------
+    >>> search_labels(["Paris", "paris", "rome"], "^p", regex=True).tolist()
+    [1]
+    """
+    if regex:
+        try:
+            pattern = re.compile(query)
+        except re.error as err:
+            raise ValueError(f"invalid regex {query!r}: {err}") from None
+        hits = [i for i, lab in enumerate(labels) if pattern.search(lab)]
+    else:
+        q = query.lower()
+        low = lowered if lowered is not None else [lab.lower() for lab in labels]
+        hits = [i for i, lab in enumerate(low) if q in lab]
+    return np.asarray(hits, dtype=np.uint32)
+
+
+def _rgb(hexcolor: str) -> tuple[int, int, int]:
+    return int(hexcolor[1:3], 16), int(hexcolor[3:5], 16), int(hexcolor[5:7], 16)
+
+
+def static_png(
+    coords: np.ndarray, color: dict[str, Any] | None, size: tuple[int, int] = (480, 360)
+) -> bytes:
+    """A small PNG of the layout (2×2 pixel points), for renderers without widgets.
+
+    Examples
+    --------
+    >>> static_png(np.array([[0, 0], [1, 1]], dtype=np.float32), None)[:4]
+    b'\\x89PNG'
+    """
+    w, h = size
+    img = np.full((h, w, 3), 255, dtype=np.uint8)
+    if len(coords) == 0:
+        return png_bytes(img)
+    lo, hi = coords.min(axis=0), coords.max(axis=0)
+    span = float(max(hi[0] - lo[0], hi[1] - lo[1])) or 1.0
+    scale = (min(w, h) - 12) / span
+    cx, cy = (lo + hi) / 2
+    px = np.clip(((coords[:, 0] - cx) * scale + w / 2).astype(int), 0, w - 2)
+    py = np.clip((h / 2 - (coords[:, 1] - cy) * scale).astype(int), 0, h - 2)
+    if color is None:
+        rgb = np.tile(np.array(_rgb("#3a6ea5"), dtype=np.uint8), (len(coords), 1))
+    elif color["kind"] == "categorical":
+        pal = np.array([_rgb(c) for c in CATEGORICAL], dtype=np.uint8)
+        rgb = pal[color["codes"].astype(int) % len(pal)]
+    else:
+        t = color["codes"][:, None]
+        rgb = ((1 - t) * np.array([68, 1, 84]) + t * np.array([253, 231, 37])).astype(np.uint8)
+    for dx in (0, 1):
+        for dy in (0, 1):
+            img[py + dy, px + dx] = rgb
+    return png_bytes(img)

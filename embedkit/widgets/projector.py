@@ -1,0 +1,323 @@
+"""The Projector widget: a WebGL scatter of a 2D layout that asks Python for everything else.
+
+Coordinates travel once, as float32 bytes. Labels, metadata and thumbnails are fetched on
+hover; search runs in Python and answers with matching rows; a click asks for the k
+nearest neighbours in the original space (the real metric, not the 2D distance); a lasso
+selection comes back as :attr:`Projector.selected` (labels) and fires callbacks.
+
+The drawing code (``js/src/view.ts``) knows nothing about Jupyter; this module's widget and
+its ``render`` adaptor (``js/src/widget.ts``) connect it to a kernel.
+
+Examples
+--------
+>>> import numpy as np
+>>> import embedkit as ek
+>>> emb = ek.Embeddings(["a", "b", "c"], np.eye(3), metadata={"kind": ["x", "y", "x"]})
+>>> p = Projector(emb, method=[[0, 0], [1, 0], [0, 1]], color="kind", k=2)
+>>> p
+Projector(3 points, coordinates, cosine k=2, color='kind')
+>>> p.select(["a", "c"]); p.selected
+['a', 'c']
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import anywidget
+import numpy as np
+import traitlets as t
+
+from ..search import check_metric
+from . import _projector_data as data
+from ._serialize import array_to_wire, png_data_url, wire_to_array
+
+if TYPE_CHECKING:
+    from ..vectors import Embeddings
+
+STATIC = Path(__file__).resolve().parent.parent / "static"
+BUNDLE = STATIC / "projector.js"
+N_SHOWN = 10  # search matches listed by label
+
+
+def _wire_or_none(value: Any, widget: Any) -> Any:
+    """traitlets ``to_json``: numpy arrays to wire dicts, dicts with an array inside too."""
+    if isinstance(value, np.ndarray):
+        return array_to_wire(value, str(value.dtype))
+    if isinstance(value, dict) and isinstance(value.get("codes"), np.ndarray):
+        out = {k: v for k, v in value.items() if k != "codes"}
+        out["values"] = array_to_wire(value["codes"], "float32")
+        return out
+    return value
+
+
+_BINARY = {"to_json": _wire_or_none}
+
+
+class Projector(anywidget.AnyWidget):
+    """Interactive 2D projection of embeddings (WebGL, regl-scatterplot).
+
+    Parameters
+    ----------
+    emb : Embeddings
+        What to show.
+    method : {"pca", "tsne", "umap"} or array-like (n, 2)
+        Layout computed by :func:`embedkit.project.layout`, or coordinates.
+    color : str or array-like, optional
+        A metadata column (or per-point values) to colour by; categories get a palette
+        and a legend, many-valued numbers a continuous ramp.
+    k : int
+        Neighbours listed when a point is clicked.
+    metric : {"cosine", "euclidean", "dot"}
+        Metric of the neighbour search in the original space.
+    height : int
+        Height of the plot in pixels.
+    seed : int
+        Random seed for t-SNE / UMAP.
+    """
+
+    _esm = BUNDLE
+
+    method = t.Unicode("pca").tag(sync=True)
+    metric = t.Unicode("cosine").tag(sync=True)
+    k = t.Int(10).tag(sync=True)
+    height = t.Int(480).tag(sync=True)
+    selected = t.List(t.Unicode(), help="labels of the current lasso selection")
+    _xy = t.Any(None).tag(sync=True, **_BINARY)
+    _color = t.Any(None).tag(sync=True, **_BINARY)
+    _highlight = t.Any(None).tag(sync=True, **_BINARY)
+    _selected_idx = t.Any(None).tag(sync=True, **_BINARY)
+    _track_hover = t.Bool(False).tag(sync=True)
+
+    def __init__(
+        self,
+        emb: Embeddings,
+        method: Any = "pca",
+        color: Any = None,
+        k: int = 10,
+        metric: str = "cosine",
+        *,
+        height: int = 480,
+        seed: int = 0,
+    ) -> None:
+        from ..vectors import Embeddings
+
+        if not isinstance(emb, Embeddings):
+            raise TypeError(f"Projector needs an embedkit.Embeddings, not {type(emb).__name__}")
+        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k <= 0:
+            raise ValueError(f"k must be a positive integer, got {k!r}")
+        check_metric(metric)
+        coords, name = data.compute_layout(emb, method, seed=seed)
+        color_enc = data.encode_color(emb, color)
+        super().__init__(method=name, metric=metric, k=int(k), height=int(height))
+        self.emb = emb
+        self._labels = emb.labels  # one copy, indexed on every hover
+        self.coords = coords
+        self.color = color_enc["column"] if color_enc else None
+        self._lowered: list[str] | None = None
+        self._callbacks: dict[str, list[Callable[..., Any]]] = {
+            "select": [], "click": [], "hover": []
+        }  # fmt: skip
+        self.render_times: list[float] = []
+        self.request_times: dict[str, list[float]] = {}
+        self._xy = coords
+        self._color = color_enc
+        self.on_msg(self._handle_msg)
+
+    # ----------------------------------------------------------------- display
+    def __repr__(self) -> str:
+        color = f", color={self.color!r}" if self.color else ""
+        return (
+            f"Projector({len(self.emb):,} points, {self.method}, {self.metric} k={self.k}{color})"
+        )
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        bundle = super()._repr_mimebundle_(**kwargs)
+        if bundle is None:
+            return None
+        mime, meta = bundle
+        mime["image/png"] = data.static_png(self.coords, self._color)
+        return mime, meta
+
+    # ----------------------------------------------------------------- Python API
+    def _rows(self, labels: Iterable[str] | str) -> np.ndarray:
+        if isinstance(labels, str):
+            labels = [labels]
+        return np.asarray([self.emb.index(lab) for lab in labels], dtype=np.uint32)
+
+    def highlight(self, labels: Iterable[str] | str) -> None:
+        """Highlight these labels in every view (an empty list clears)."""
+        rows = self._rows(labels)
+        self._highlight = rows if rows.size else None
+
+    def select(self, labels: Iterable[str] | str) -> None:
+        """Set the selection (as a lasso would): updates :attr:`selected` and views."""
+        self._set_selection(self._rows(labels))
+
+    def show_neighbours(self, label: str) -> None:
+        """Make the views list and highlight the neighbours of ``label`` (as a click does)."""
+        self.send({"type": "show_neighbours", "i": int(self.emb.index(label))})
+
+    def focus(self, label: str | None) -> None:
+        """Show the hover reticle on ``label`` in every view (``None`` clears)."""
+        i = -1 if label is None else int(self.emb.index(label))
+        self.send({"type": "focus", "i": i})
+
+    def on_select(self, callback: Callable[[list[str]], Any]) -> None:
+        """Call ``callback(labels)`` after each selection change (lasso or :meth:`select`)."""
+        self._callbacks["select"].append(callback)
+
+    def on_click(self, callback: Callable[[str], Any]) -> None:
+        """Call ``callback(label)`` when a point (or a listed neighbour) is clicked."""
+        self._callbacks["click"].append(callback)
+
+    def on_hover(self, callback: Callable[[str | None], Any]) -> None:
+        """Call ``callback(label or None)`` as the pointer enters or leaves points.
+
+        Hover reports cost one message per point, so they are only sent once a hover
+        callback exists.
+        """
+        self._callbacks["hover"].append(callback)
+        self._track_hover = True
+
+    @property
+    def selected_indices(self) -> np.ndarray:
+        """Rows of the current selection (uint32)."""
+        rows = self._selected_idx
+        return np.asarray([], dtype=np.uint32) if rows is None else np.asarray(rows)
+
+    def neighbours(self, i: int) -> dict[str, Any]:
+        """The click answer for row ``i``: label, metric, k and ``[[row, label, score], ...]``."""
+        label = self._label(i)
+        frame = self.emb.neighbours(label, k=min(self.k, max(1, len(self.emb) - 1)),
+                                    metric=self.metric)  # fmt: skip
+        index = self.emb.key_to_index
+        items = [[int(index[lab]), str(lab), float(s)] for lab, s in zip(frame["label"],
+                 frame["score"], strict=True)]  # fmt: skip
+        return {"i": int(i), "label": label, "metric": self.metric, "k": self.k, "items": items}
+
+    # ----------------------------------------------------------------- messages
+    def _label(self, i: int) -> str:
+        return self._labels[i]
+
+    def _set_selection(self, rows: np.ndarray) -> None:
+        rows = np.asarray(rows, dtype=np.uint32)
+        self._selected_idx = rows if rows.size else None
+        self.selected = [self._labels[i] for i in rows.tolist()]
+        for cb in self._callbacks["select"]:
+            cb(list(self.selected))
+
+    def _check_row(self, i: Any) -> int:
+        if isinstance(i, bool) or not isinstance(i, int) or not 0 <= i < len(self.emb):
+            raise ValueError(f"point index {i!r} is out of range 0..{len(self.emb) - 1}")
+        return i
+
+    def _handle_msg(self, widget: Any, content: dict[str, Any], buffers: list[Any]) -> None:
+        kind = content.get("type") if isinstance(content, dict) else None
+        handler = {
+            "hover": self._on_hover_request,
+            "search": self._on_search,
+            "neighbours": self._on_neighbours,
+            "select": self._on_select_msg,
+            "hovered": self._on_hovered,
+            "drawn": self._on_drawn,
+        }.get(kind)  # type: ignore[arg-type]
+        if handler is None:
+            return
+        start = time.perf_counter()
+        try:
+            reply, out_buffers = handler(content, buffers)
+        except (ValueError, KeyError, TypeError) as err:
+            reply, out_buffers = {"error": str(err).strip("'\"")}, []
+        self.request_times.setdefault(str(kind), []).append(time.perf_counter() - start)
+        if reply is not None and "req" in content:
+            self.send({"type": "reply", "req": content["req"], **reply}, out_buffers)
+
+    def _on_hover_request(self, content: dict[str, Any], buffers: list[Any]) -> Any:
+        i = self._check_row(content.get("i"))
+        info: dict[str, Any] = {"i": i, "label": self._label(i)}
+        info["fields"] = data.hover_fields(self.emb, i)
+        images = self.emb.images
+        info["image"] = png_data_url(images[i]) if images is not None else None
+        return info, []
+
+    def _on_search(self, content: dict[str, Any], buffers: list[Any]) -> Any:
+        query = content.get("query")
+        if not isinstance(query, str):
+            raise ValueError("search query must be text")
+        if self._lowered is None and not content.get("regex"):
+            self._lowered = [lab.lower() for lab in self._labels]
+        hits = data.search_labels(self._labels, query, bool(content.get("regex")), self._lowered)
+        shown = [[int(i), self._label(int(i))] for i in hits[:N_SHOWN]]
+        return {"count": int(hits.size), "shown": shown}, [memoryview(hits).cast("B")]
+
+    def _on_neighbours(self, content: dict[str, Any], buffers: list[Any]) -> Any:
+        i = self._check_row(content.get("i"))
+        answer = self.neighbours(i)
+        for cb in self._callbacks["click"]:
+            cb(answer["label"])
+        return answer, []
+
+    def _on_select_msg(self, content: dict[str, Any], buffers: list[Any]) -> Any:
+        rows = np.frombuffer(bytes(buffers[0]), dtype=np.uint32) if buffers else np.array([])
+        if rows.size and int(rows.max()) >= len(self.emb):
+            raise ValueError(f"selection holds rows beyond {len(self.emb) - 1}")
+        self._set_selection(rows)
+        return None, []
+
+    def _on_hovered(self, content: dict[str, Any], buffers: list[Any]) -> Any:
+        i = content.get("i")
+        label = None if i == -1 else self._label(self._check_row(i))
+        for cb in self._callbacks["hover"]:
+            cb(label)
+        return None, []
+
+    def _on_drawn(self, content: dict[str, Any], buffers: list[Any]) -> Any:
+        ms = content.get("ms")
+        if isinstance(ms, (int, float)):
+            self.render_times.append(float(ms))
+        return None, []
+
+
+def link(a: Projector, b: Projector, *, hover: bool = True, selection: bool = True) -> None:
+    """Link two projectors by label: hovering (and selecting) in one shows the same labels
+    in the other; labels missing from the other side are skipped.
+
+    Examples
+    --------
+    >>> import embedkit as ek
+    >>> e1 = ek.Embeddings(["a", "b"], [[1, 0], [0, 1]])
+    >>> e2 = ek.Embeddings(["b", "a", "c"], [[1, 0], [0, 1], [1, 1]])
+    >>> p1, p2 = Projector(e1, [[0, 0], [1, 1]]), Projector(e2, [[0, 0], [1, 1], [2, 0]])
+    >>> link(p1, p2); p1.select(["a"]); p2.selected
+    ['a']
+    """
+    for src, dst in ((a, b), (b, a)):
+        if hover:
+            src.on_hover(lambda lab, dst=dst: dst.focus(lab if lab in dst.emb else None))
+        if selection:
+            src.on_select(lambda labs, dst=dst: _mirror(labs, dst))
+
+
+def _mirror(labels: list[str], dst: Projector) -> None:
+    mine = [lab for lab in labels if lab in dst.emb]
+    if mine != dst.selected:  # stops the echo between two linked projectors
+        dst.select(mine)
+
+
+def mimebundle(emb: Embeddings, **kwargs: Any) -> Any:
+    """What ``Embeddings`` shows in JupyterLab: a PCA projector, with text/html and PNG
+    fallbacks for renderers without widgets. Too few points or dimensions for a 2D layout
+    give the HTML card alone."""
+    from .._html import embeddings_html
+
+    if len(emb) < 3 or emb.dim < 2:
+        return {"text/plain": repr(emb), "text/html": embeddings_html(emb)}
+    widget = Projector(emb, **kwargs)
+    mime, meta = widget._repr_mimebundle_()
+    mime["text/plain"] = repr(emb)
+    mime["text/html"] = embeddings_html(emb)
+    return mime, meta

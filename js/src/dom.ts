@@ -1,0 +1,26 @@
+// Tiny DOM helpers. Every piece of text goes through textContent: labels are untrusted.
+
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className?: string,
+  text?: string,
+): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+export function clear(node: Element): void {
+  while (node.firstChild) node.removeChild(node.firstChild);
+}
+
+const STYLE_ID = "embedkit-projector-style";
+
+export function injectStyle(css: string): void {
+  if (document.getElementById(STYLE_ID)) return;
+  const style = document.createElement("style");
+  style.id = STYLE_ID;
+  style.textContent = css;
+  document.head.appendChild(style);
+}

@@ -1,0 +1,85 @@
+// The contract between the projector view and whatever feeds it (a kernel, or saved data).
+
+export interface LegendItem {
+  name: string;
+}
+
+export interface ColorData {
+  /** One value per point: category codes 0..m-1 (categorical) or values scaled to [0, 1]. */
+  values: Float32Array;
+  kind: "categorical" | "continuous";
+  column: string;
+  /** Category names (categorical) — untrusted text. */
+  legend: LegendItem[];
+  /** Ends of the continuous scale, as text. */
+  min?: string;
+  max?: string;
+}
+
+export interface ProjectorData {
+  /** Interleaved 2D coordinates x0, y0, x1, y1, ... (any range; the view fits them). */
+  xy: Float32Array;
+  method: string;
+  metric: string;
+  k: number;
+  height?: number;
+  color?: ColorData | null;
+  selected?: ArrayLike<number> | null;
+  highlight?: ArrayLike<number> | null;
+  /** performance.now() when the request to draw started (for first-frame timing). */
+  t0?: number;
+}
+
+export interface HoverInfo {
+  i: number;
+  label: string;
+  fields: [string, string][];
+  /** A PNG data URL for image embeddings, or null. */
+  image?: string | null;
+}
+
+export interface SearchResult {
+  count: number;
+  indices: Uint32Array;
+  /** The first few matches, (index, label). */
+  shown: [number, string][];
+  error?: string | null;
+}
+
+export interface NeighbourResult {
+  i: number;
+  label: string;
+  metric: string;
+  k: number;
+  /** (index, label, score) in rank order. */
+  items: [number, string, number][];
+  error?: string | null;
+}
+
+/** What the view asks of its data source; every answer is a promise (a kernel is remote). */
+export interface ProjectorBackend {
+  hover(i: number): Promise<HoverInfo>;
+  search(query: string, regex: boolean): Promise<SearchResult>;
+  neighbours(i: number): Promise<NeighbourResult>;
+  /** A lasso selection by the user (empty when cleared). */
+  select?(indices: Uint32Array): void;
+  /** A point hovered by the user (-1 when the pointer leaves it). */
+  hovered?(i: number): void;
+  /** The first frame is on screen, `ms` after `data.t0`. */
+  drawn?(ms: number): void;
+}
+
+export interface ProjectorView {
+  readonly ready: Promise<void>;
+  setPoints(xy: Float32Array): Promise<void>;
+  setColor(color: ColorData | null): Promise<void>;
+  setHighlight(indices: ArrayLike<number> | null): void;
+  setSelection(indices: ArrayLike<number> | null): void;
+  /** Show the hover reticle on a point (linked views); -1 clears. */
+  focus(i: number): void;
+  /** Ask for and list the neighbours of point i, as a click does. */
+  showNeighbours(i: number): Promise<void>;
+  /** Screen position of point i relative to the canvas, in CSS pixels. */
+  screenPosition(i: number): [number, number] | null;
+  destroy(): void;
+}
