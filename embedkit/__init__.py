@@ -30,6 +30,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "AnalogyExplorer": ("embedkit.widgets.explorers", "AnalogyExplorer"),
     "explore": ("embedkit.widgets.explorers", "explore"),
     "compare": ("embedkit.widgets.compare", "compare"),
+    "tokenize": ("embedkit.train.corpus", "tokenize"),
 }
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
     "explore",
     "load",
     "project",
+    "tokenize",
     "train",
 ]
 

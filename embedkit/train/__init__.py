@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from .corpus import check_corpus, tokenize
 from .events import ListObserver, TqdmObserver, Trainer, TrainingEvent
 
 _LAZY = {
@@ -24,7 +25,15 @@ _LAZY = {
     "Item2Vec": "embedkit.train.items",
 }
 
-__all__ = ["ListObserver", "TqdmObserver", "Trainer", "TrainingEvent", *_LAZY]
+__all__ = [
+    "ListObserver",
+    "TqdmObserver",
+    "Trainer",
+    "TrainingEvent",
+    "check_corpus",
+    "tokenize",
+    *_LAZY,
+]
 
 
 def __getattr__(name: str) -> Any:
