@@ -40,7 +40,7 @@ def array_to_wire(array: Any, dtype: str = "float32") -> dict[str, Any]:
     if dtype not in DTYPES:
         raise ValueError(f"unsupported dtype {dtype!r}; choose one of {', '.join(DTYPES)}")
     arr = np.ascontiguousarray(np.asarray(array), dtype=dtype)
-    return {"buffer": memoryview(arr).cast("B"), "dtype": dtype, "shape": list(arr.shape)}
+    return {"buffer": arr.data.cast("B"), "dtype": dtype, "shape": list(arr.shape)}
 
 
 def wire_to_array(wire: dict[str, Any] | None) -> np.ndarray | None:
@@ -67,9 +67,20 @@ def wire_to_array(wire: dict[str, Any] | None) -> np.ndarray | None:
 
 
 def to_json(value: Any, widget: Any) -> Any:
-    """traitlets ``to_json`` hook: numpy arrays become wire dicts, everything else passes."""
+    """traitlets ``to_json`` hook: numpy arrays become wire dicts, and so does the array
+    under ``"codes"`` of a dict (sent as ``"values"``); anything else passes unchanged.
+
+    Examples
+    --------
+    >>> to_json({"codes": np.zeros(2, np.float32), "kind": "x"}, None)["values"]["shape"]
+    [2]
+    """
     if isinstance(value, np.ndarray):
         return array_to_wire(value, str(value.dtype))
+    if isinstance(value, dict) and isinstance(value.get("codes"), np.ndarray):
+        out = {k: v for k, v in value.items() if k != "codes"}
+        out["values"] = array_to_wire(value["codes"], "float32")
+        return out
     return value
 
 

@@ -22,6 +22,7 @@ Projector(3 points, coordinates, cosine k=2, color='kind')
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -33,7 +34,7 @@ import traitlets as t
 
 from ..search import check_metric
 from . import _projector_data as data
-from ._serialize import array_to_wire, png_data_url, wire_to_array
+from ._serialize import png_data_url, to_json
 
 if TYPE_CHECKING:
     from ..vectors import Embeddings
@@ -43,18 +44,7 @@ BUNDLE = STATIC / "projector.js"
 N_SHOWN = 10  # search matches listed by label
 
 
-def _wire_or_none(value: Any, widget: Any) -> Any:
-    """traitlets ``to_json``: numpy arrays to wire dicts, dicts with an array inside too."""
-    if isinstance(value, np.ndarray):
-        return array_to_wire(value, str(value.dtype))
-    if isinstance(value, dict) and isinstance(value.get("codes"), np.ndarray):
-        out = {k: v for k, v in value.items() if k != "codes"}
-        out["values"] = array_to_wire(value["codes"], "float32")
-        return out
-    return value
-
-
-_BINARY = {"to_json": _wire_or_none}
+_BINARY = {"to_json": to_json}
 
 
 class Projector(anywidget.AnyWidget):
@@ -125,7 +115,7 @@ class Projector(anywidget.AnyWidget):
         self.request_times: dict[str, list[float]] = {}
         self._xy = coords
         self._color = color_enc
-        self.on_msg(self._handle_msg)
+        self.on_msg(self._on_custom_msg)
 
     # ----------------------------------------------------------------- display
     def __repr__(self) -> str:
@@ -215,7 +205,7 @@ class Projector(anywidget.AnyWidget):
             raise ValueError(f"point index {i!r} is out of range 0..{len(self.emb) - 1}")
         return i
 
-    def _handle_msg(self, widget: Any, content: dict[str, Any], buffers: list[Any]) -> None:
+    def _on_custom_msg(self, widget: Any, content: dict[str, Any], buffers: list[Any]) -> None:
         kind = content.get("type") if isinstance(content, dict) else None
         handler = {
             "hover": self._on_hover_request,
@@ -252,7 +242,7 @@ class Projector(anywidget.AnyWidget):
             self._lowered = [lab.lower() for lab in self._labels]
         hits = data.search_labels(self._labels, query, bool(content.get("regex")), self._lowered)
         shown = [[int(i), self._label(int(i))] for i in hits[:N_SHOWN]]
-        return {"count": int(hits.size), "shown": shown}, [memoryview(hits).cast("B")]
+        return {"count": int(hits.size), "shown": shown}, [hits.data.cast("B")]
 
     def _on_neighbours(self, content: dict[str, Any], buffers: list[Any]) -> Any:
         i = self._check_row(content.get("i"))
@@ -295,17 +285,25 @@ def link(a: Projector, b: Projector, *, hover: bool = True, selection: bool = Tr
     >>> link(p1, p2); p1.select(["a"]); p2.selected
     ['a']
     """
+    busy = [False]  # set while mirroring, so the echo from the other side is ignored
+
+    def mirror(labels: list[str], dst: Projector) -> None:
+        if busy[0]:
+            return
+        busy[0] = True
+        try:
+            dst.select([lab for lab in labels if lab in dst.emb])
+        finally:
+            busy[0] = False
+
+    def focus(label: str | None, dst: Projector) -> None:
+        dst.focus(label if label is not None and label in dst.emb else None)
+
     for src, dst in ((a, b), (b, a)):
         if hover:
-            src.on_hover(lambda lab, dst=dst: dst.focus(lab if lab in dst.emb else None))
+            src.on_hover(functools.partial(focus, dst=dst))
         if selection:
-            src.on_select(lambda labs, dst=dst: _mirror(labs, dst))
-
-
-def _mirror(labels: list[str], dst: Projector) -> None:
-    mine = [lab for lab in labels if lab in dst.emb]
-    if mine != dst.selected:  # stops the echo between two linked projectors
-        dst.select(mine)
+            src.on_select(functools.partial(mirror, dst=dst))
 
 
 def mimebundle(emb: Embeddings, **kwargs: Any) -> Any:

