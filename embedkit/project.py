@@ -1,0 +1,311 @@
+"""2-D layouts (PCA, t-SNE, UMAP) and orthogonal Procrustes alignment.
+
+Layouts are float32 arrays of shape ``(n, 2)``, deterministic for a given ``seed``.
+PCA needs only numpy; t-SNE uses openTSNE (FFT-accelerated, chosen by measurement in
+``benchmarks/bench_layouts.py``) when it is installed and scikit-learn's Barnes-Hut
+t-SNE otherwise; UMAP needs ``embedkit[umap]``. Heavy libraries load on first use.
+
+Examples
+--------
+>>> import numpy as np
+>>> from embedkit.project import layout
+>>> X = np.random.default_rng(0).normal(size=(100, 5)).astype(np.float32)
+>>> layout(X, "pca").shape
+(100, 2)
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import numpy as np
+
+from ._deps import require
+
+if TYPE_CHECKING:
+    from .vectors import Embeddings
+
+METHODS = ("pca", "tsne", "umap")
+TSNE_BACKENDS = ("auto", "opentsne", "sklearn")
+_BLOCK = 65536  # rows per block when accumulating PCA statistics
+
+
+def _matrix(data: Any) -> np.ndarray:
+    """The float32 matrix of an ``Embeddings`` or an array-like."""
+    vecs = getattr(data, "vectors", data)
+    arr = np.asarray(vecs, dtype=np.float32)
+    if arr.ndim != 2:
+        raise ValueError(f"expected Embeddings or a 2-D matrix (n, d); got shape {arr.shape}")
+    if arr.shape[0] == 0:
+        raise ValueError("cannot lay out an empty set of vectors")
+    return arr
+
+
+def precomputed(coords: Any, n: int) -> np.ndarray:
+    """Check user-given 2-D coordinates: ``n`` finite rows of two numbers.
+
+    >>> precomputed([[0, 1], [2, 3]], 2).dtype
+    dtype('float32')
+    >>> precomputed([[0, 1]], 2)
+    Traceback (most recent call last):
+    ...
+    ValueError: precomputed coordinates have shape (1, 2); expected (2, 2), one row per label
+    """
+    arr = np.asarray(coords, dtype=np.float32)
+    if arr.shape != (n, 2):
+        raise ValueError(
+            f"precomputed coordinates have shape {arr.shape}; expected ({n}, 2), one row per label"
+        )
+    bad = np.flatnonzero(~np.isfinite(arr).all(axis=1))
+    if bad.size:
+        raise ValueError(f"precomputed coordinates are not finite at rows {bad[:5].tolist()}")
+    return np.ascontiguousarray(arr)
+
+
+def layout(data: Any, method: Any = "pca", *, seed: int = 0, **kwargs: Any) -> np.ndarray:
+    """Project ``data`` (Embeddings or an ``(n, d)`` matrix) to 2-D.
+
+    Parameters
+    ----------
+    data : Embeddings or array-like, shape (n, d)
+    method : {"pca", "tsne", "umap"} or array-like, shape (n, 2)
+        An array is taken as precomputed coordinates (checked, returned as float32).
+    seed : int
+        Random seed; the same seed gives the same layout.
+    **kwargs
+        Passed on: ``pca_layout(normalize=)``; ``tsne_layout(perplexity=, metric=,
+        backend=, n_jobs=, ...)``; ``umap_layout(n_neighbors=, min_dist=, metric=, ...)``.
+
+    Returns
+    -------
+    numpy.ndarray, float32, shape (n, 2)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.random.default_rng(1).normal(size=(50, 4))
+    >>> a, b = layout(X, "pca", seed=3), layout(X, "pca", seed=3)
+    >>> bool((a == b).all()), a.dtype
+    (True, dtype('float32'))
+    >>> layout(X, "mds")
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown layout method 'mds'; choose one of 'pca', 'tsne', 'umap', or pass ...
+    """
+    X = _matrix(data)
+    if not isinstance(method, str):
+        return precomputed(method, X.shape[0])
+    name = method.lower()
+    if name == "pca":
+        return pca_layout(X, seed=seed, **kwargs)
+    if name in ("tsne", "t-sne"):
+        return tsne_layout(X, seed=seed, **kwargs)
+    if name == "umap":
+        return umap_layout(X, seed=seed, **kwargs)
+    choices = ", ".join(repr(m) for m in METHODS)
+    raise ValueError(
+        f"unknown layout method {method!r}; choose one of {choices}, or pass (n, 2) coordinates"
+    )
+
+
+def _unit(X: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(X, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return (X / norms).astype(np.float32)
+
+
+def _pca_components(X: np.ndarray, n_components: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and top principal axes ``(d, n_components)``; signs fixed (largest loading > 0)."""
+    n, d = X.shape
+    mean = np.zeros(d)
+    for start in range(0, n, _BLOCK):
+        mean += X[start : start + _BLOCK].sum(axis=0, dtype=np.float64)
+    mean /= n
+    if d <= 2048:  # exact: eigenvectors of the d x d covariance, accumulated in float64 blocks
+        cov = np.zeros((d, d))
+        for start in range(0, n, _BLOCK):
+            block = X[start : start + _BLOCK].astype(np.float64) - mean
+            cov += block.T @ block
+        _, vecs = np.linalg.eigh(cov)
+        axes = vecs[:, ::-1][:, :n_components]
+    else:  # very wide data: randomized SVD
+        from sklearn.utils.extmath import randomized_svd
+
+        _, _, vt = randomized_svd(X - mean.astype(np.float32), n_components, random_state=seed)
+        axes = vt.T.astype(np.float64)
+    signs = np.sign(axes[np.abs(axes).argmax(axis=0), np.arange(axes.shape[1])])
+    signs[signs == 0] = 1.0
+    return mean, axes * signs
+
+
+def pca_layout(X: Any, *, seed: int = 0, normalize: bool = False) -> np.ndarray:
+    """First two principal components (exact for d <= 2048; memory bounded by blocks).
+
+    ``normalize=True`` projects the unit-normalised rows (cosine geometry).
+
+    >>> import numpy as np
+    >>> X = np.array([[0, 1], [2, 1], [4, 1]], dtype=np.float32)
+    >>> pca_layout(X).tolist()
+    [[-2.0, 0.0], [0.0, 0.0], [2.0, 0.0]]
+    """
+    X = _matrix(X)
+    if normalize:
+        X = _unit(X)
+    if X.shape[0] < 2:
+        return np.zeros((X.shape[0], 2), dtype=np.float32)
+    k = min(2, X.shape[1])
+    mean, axes = _pca_components(X, k, seed)
+    out = np.zeros((X.shape[0], 2), dtype=np.float32)
+    out[:, :k] = X @ axes.astype(np.float32) - (mean @ axes).astype(np.float32)
+    return out
+
+
+def _check_perplexity(n: int, perplexity: float) -> None:
+    if perplexity <= 0:
+        raise ValueError(f"perplexity must be positive, got {perplexity}")
+    if n <= 3 * perplexity:
+        raise ValueError(
+            f"t-SNE with perplexity={perplexity:g} needs more than {3 * perplexity:g} points; "
+            f"got {n}. Pass a smaller perplexity (at most {max((n - 1) / 3, 0):.4g}) "
+            "or use method='pca'"
+        )
+
+
+def _tsne_backend(backend: str) -> str:
+    if backend not in TSNE_BACKENDS:
+        raise ValueError(f"unknown t-SNE backend {backend!r}; choose one of {TSNE_BACKENDS}")
+    if backend != "auto":
+        return backend
+    try:
+        import openTSNE  # noqa: F401
+    except ImportError:
+        return "sklearn"
+    return "opentsne"
+
+
+def tsne_layout(
+    X: Any,
+    *,
+    seed: int = 0,
+    perplexity: float = 30.0,
+    metric: str = "cosine",
+    backend: str = "auto",
+    n_jobs: int = 1,
+    **kwargs: Any,
+) -> np.ndarray:
+    """t-SNE, initialised with PCA; ``backend="auto"`` prefers openTSNE (FFT) over sklearn.
+
+    On GloVe 6B 50d (10k words, 2 busy cores) openTSNE took ~80 s and sklearn's
+    Barnes-Hut ~280 s; see ``benchmarks/bench_layouts.py``. ``n_jobs=1`` keeps the
+    result bit-for-bit reproducible; other keyword arguments go to the backend.
+    """
+    X = _matrix(X)
+    _check_perplexity(X.shape[0], perplexity)
+    which = _tsne_backend(backend)
+    if which == "opentsne":
+        import openTSNE
+
+        model = openTSNE.TSNE(
+            perplexity=perplexity,
+            metric=metric,
+            random_state=seed,
+            n_jobs=n_jobs,
+            initialization="pca",
+            **kwargs,
+        )
+        Y = np.asarray(model.fit(X))
+    else:
+        from sklearn.manifold import TSNE
+
+        model = TSNE(
+            perplexity=perplexity,
+            metric=metric,
+            random_state=seed,
+            n_jobs=n_jobs,
+            init="pca",
+            **kwargs,
+        )
+        Y = model.fit_transform(X)
+    return np.ascontiguousarray(Y, dtype=np.float32)
+
+
+def umap_layout(
+    X: Any,
+    *,
+    seed: int = 0,
+    n_neighbors: int = 15,
+    min_dist: float = 0.1,
+    metric: str = "cosine",
+    **kwargs: Any,
+) -> np.ndarray:
+    """UMAP (umap-learn, ``embedkit[umap]``); a seed makes it single-threaded and repeatable."""
+    X = _matrix(X)
+    if X.shape[0] <= n_neighbors:
+        raise ValueError(
+            f"UMAP with n_neighbors={n_neighbors} needs more than {n_neighbors} points; "
+            f"got {X.shape[0]}. Pass a smaller n_neighbors or use method='pca'"
+        )
+    umap = require("umap", "umap", purpose="UMAP layouts")
+    kwargs.setdefault("n_jobs", 1)  # a seed forces one thread anyway; say so, without a warning
+    model = umap.UMAP(
+        n_components=2,
+        n_neighbors=n_neighbors,
+        min_dist=min_dist,
+        metric=metric,
+        random_state=seed,
+        **kwargs,
+    )
+    return np.ascontiguousarray(model.fit_transform(X), dtype=np.float32)
+
+
+class Alignment(NamedTuple):
+    """Result of :func:`procrustes`: ``(aligned, rotation, shared)``."""
+
+    aligned: Embeddings
+    """All of B's labels, its vectors mapped into A's space."""
+    rotation: np.ndarray
+    """Orthogonal ``(d_b, d_a)`` matrix: ``aligned = B @ rotation``."""
+    shared: list[str]
+    """Labels in both, in A's order, used to fit the rotation."""
+
+
+def procrustes(emb_a: Embeddings, emb_b: Embeddings, *, normalize: bool = True) -> Alignment:
+    """Rotate ``emb_b`` onto ``emb_a`` by orthogonal Procrustes on the shared labels.
+
+    Finds the orthogonal ``R`` minimising ``||B_shared R - A_shared||`` (SVD of
+    ``B_sharedᵀ A_shared``). With ``normalize=True`` (default) rows are unit-normalised
+    first, so the alignment follows cosine geometry and model scale does not matter;
+    the aligned vectors are then unit length. Different dimensions are allowed (R is
+    then a partial isometry).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import embedkit as ek
+    >>> a = ek.Embeddings(["x", "y", "z"], np.eye(3))
+    >>> q = np.array([[0, 1, 0], [-1, 0, 0], [0, 0, 1]], dtype=np.float32)  # a rotation
+    >>> b = ek.Embeddings(["z", "y", "x"], np.eye(3)[::-1] @ q)
+    >>> aligned, R, shared = procrustes(a, b)
+    >>> shared, np.allclose(aligned["x"], a["x"], atol=1e-6)
+    (['x', 'y', 'z'], True)
+    """
+    from .vectors import Embeddings
+
+    in_b = emb_b.key_to_index
+    shared = [lab for lab in emb_a.labels if lab in in_b]
+    if len(shared) < 2:
+        raise ValueError(
+            f"Procrustes needs at least 2 labels in both embeddings; {len(shared)} are shared"
+        )
+    rows_a = [emb_a.key_to_index[lab] for lab in shared]
+    rows_b = [in_b[lab] for lab in shared]
+    A = emb_a.vectors[rows_a].astype(np.float64)
+    B_all = np.asarray(emb_b.vectors)
+    if normalize:
+        A = _unit(A).astype(np.float64)
+        B_all = _unit(B_all)
+    B = B_all[rows_b].astype(np.float64)
+    u, _, vt = np.linalg.svd(B.T @ A, full_matrices=False)
+    rotation = (u @ vt).astype(np.float32)
+    aligned = Embeddings(emb_b.labels, B_all @ rotation, emb_b.metadata, emb_b.images)
+    return Alignment(aligned, rotation, shared)

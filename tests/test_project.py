@@ -1,0 +1,140 @@
+"""Layouts (PCA, t-SNE, UMAP, precomputed) and Procrustes alignment."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy.stats import special_ortho_group
+
+import embedkit as ek
+from embedkit import project
+from embedkit._deps import MissingDependencyError
+
+
+@pytest.fixture(scope="module")
+def small(glove):
+    """The 300 most frequent GloVe words (real data, small enough for t-SNE in a test)."""
+    return glove[:300]
+
+
+def test_pca_shape_dtype_and_determinism(glove):
+    sub = glove[:5000]
+    a = project.layout(sub, "pca", seed=0)
+    b = project.layout(sub.vectors, "pca", seed=7)  # exact PCA: the seed does not matter
+    assert a.shape == (5000, 2) and a.dtype == np.float32 and a.flags.c_contiguous
+    np.testing.assert_array_equal(a, b)
+
+
+def test_pca_matches_sklearn_up_to_sign(small):
+    from sklearn.decomposition import PCA
+
+    ours = project.layout(small, "pca")
+    ref = PCA(n_components=2, svd_solver="full").fit_transform(small.vectors.astype(np.float64))
+    for j in range(2):
+        sign = np.sign(ours[:, j] @ ref[:, j])
+        np.testing.assert_allclose(ours[:, j], sign * ref[:, j], rtol=1e-3, atol=1e-3)
+
+
+def test_pca_one_dimensional_and_normalized():
+    X = np.array([[1.0], [2.0], [4.0]])
+    out = project.layout(X, "pca")
+    assert out.shape == (3, 2) and np.all(out[:, 1] == 0)
+    scaled = project.pca_layout(np.array([[1, 0], [10, 0], [0, 3]]), normalize=True)
+    assert np.allclose(scaled[0], scaled[1])  # same direction, same point once normalised
+
+
+def test_tsne_deterministic_and_separates_clusters():
+    rng = np.random.default_rng(0)
+    centres = rng.normal(scale=10, size=(3, 20))
+    X = np.vstack([c + rng.normal(size=(60, 20)) for c in centres]).astype(np.float32)
+    a = project.layout(X, "tsne", seed=1, perplexity=15)
+    b = project.layout(X, "tsne", seed=1, perplexity=15)
+    assert a.shape == (180, 2) and a.dtype == np.float32
+    np.testing.assert_array_equal(a, b)
+    # each point's nearest 2-D neighbour is in its own cluster
+    d = ((a[:, None, :] - a[None, :, :]) ** 2).sum(-1)
+    np.fill_diagonal(d, np.inf)
+    cluster = np.repeat(np.arange(3), 60)
+    assert (cluster[d.argmin(1)] == cluster).mean() > 0.95
+
+
+def test_tsne_sklearn_backend_runs(small):
+    out = project.tsne_layout(small[:100], backend="sklearn", perplexity=5, max_iter=250)
+    assert out.shape == (100, 2) and np.isfinite(out).all()
+
+
+def test_tsne_too_few_points_is_a_clear_error():
+    X = np.random.default_rng(0).normal(size=(50, 4))
+    with pytest.raises(ValueError, match=r"perplexity=30 needs more than 90 points; got 50"):
+        project.layout(X, "tsne")
+    with pytest.raises(ValueError, match="unknown t-SNE backend"):
+        project.tsne_layout(X, perplexity=5, backend="bh")
+
+
+@pytest.mark.slow
+def test_umap_deterministic(small):
+    a = project.layout(small, "umap", seed=0, n_epochs=50)
+    b = project.layout(small, "umap", seed=0, n_epochs=50)
+    assert a.shape == (300, 2) and a.dtype == np.float32
+    np.testing.assert_array_equal(a, b)
+
+
+def test_umap_errors(monkeypatch):
+    X = np.zeros((10, 3))
+    with pytest.raises(ValueError, match="n_neighbors=15 needs more than 15 points"):
+        project.layout(X, "umap")
+    # Simulate umap-learn not being installed: the error names the extra.
+    import sys
+
+    monkeypatch.setitem(sys.modules, "umap", None)
+    with pytest.raises(MissingDependencyError, match=r"embedkit\[umap\]"):
+        project.layout(np.zeros((40, 3)), "umap")
+
+
+def test_unknown_method_lists_choices():
+    with pytest.raises(ValueError, match="'pca', 'tsne', 'umap'"):
+        project.layout(np.zeros((5, 3)), "isomap")
+
+
+def test_bad_input_shapes():
+    with pytest.raises(ValueError, match="2-D matrix"):
+        project.layout(np.zeros(5), "pca")
+    with pytest.raises(ValueError, match="empty"):
+        project.layout(np.zeros((0, 3)), "pca")
+
+
+def test_precomputed_coordinates():
+    X = np.zeros((3, 5))
+    coords = [[0, 1], [2, 3], [4, 5]]
+    out = project.layout(X, np.array(coords))
+    assert out.dtype == np.float32 and out.tolist() == [[0, 1], [2, 3], [4, 5]]
+    with pytest.raises(ValueError, match=r"expected \(3, 2\)"):
+        project.layout(X, np.zeros((2, 2)))
+    with pytest.raises(ValueError, match="not finite at rows"):
+        project.layout(X, [[0, 1], [np.nan, 1], [0, 0]])
+
+
+def test_procrustes_recovers_a_random_rotation(small):
+    q = special_ortho_group.rvs(small.dim, random_state=0).astype(np.float32)
+    labels = small.labels[::-1]  # another row order, and only part of the vocabulary
+    rotated = ek.Embeddings(labels[:250], small[labels[:250]].vectors @ q)
+    aligned, rotation, shared = project.procrustes(small, rotated, normalize=False)
+    assert sorted(shared) == sorted(labels[:250])
+    assert shared == [w for w in small.labels if w in set(labels[:250])]  # A's order
+    np.testing.assert_allclose(rotation, q.T, atol=1e-4)
+    np.testing.assert_allclose(aligned.vectors, small[aligned.labels].vectors, atol=1e-3)
+    # normalised alignment: unit vectors in A's direction
+    unit = project.procrustes(small, rotated).aligned
+    np.testing.assert_allclose(np.linalg.norm(unit.vectors, axis=1), 1.0, atol=1e-5)
+    cos = (unit.vectors * small[unit.labels].vectors).sum(1) / small[unit.labels].norms
+    assert cos.min() > 0.9999
+
+
+def test_procrustes_different_dims_and_errors(small):
+    pad = ek.Embeddings(small.labels, np.hstack([small.vectors, np.zeros((300, 10))]))
+    aligned, rotation, _ = project.procrustes(pad, small, normalize=False)
+    assert rotation.shape == (50, 60) and aligned.dim == 60
+    np.testing.assert_allclose(aligned.vectors, pad.vectors, atol=1e-3)
+    other = ek.Embeddings(["zzz1", "zzz2", "the"], np.eye(3))
+    with pytest.raises(ValueError, match="1 are shared"):
+        project.procrustes(small, other)
