@@ -79,6 +79,8 @@ export interface ProjectorView {
   focus(i: number): void;
   /** Ask for and list the neighbours of point i, as a click does. */
   showNeighbours(i: number): Promise<void>;
+  /** Indices currently highlighted or selected in the scatter. */
+  selection(): number[];
   /** Screen position of point i relative to the canvas, in CSS pixels. */
   screenPosition(i: number): [number, number] | null;
   destroy(): void;

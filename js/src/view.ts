@@ -157,16 +157,17 @@ function renderNeighbours(
   );
   node.append(head);
   const scores = res.items.map((it) => it[2]);
-  const lo = Math.min(0, ...scores), hi = Math.max(...scores, 1e-12);
-  const lowerIsBetter = res.metric === "euclidean";
+  const best = Math.max(...scores, 1e-12), nearest = Math.min(...scores);
+  // bar length: cosine as is, dot relative to the best, euclidean nearest / distance
+  const frac = (score: number) =>
+    res.metric === "cosine" ? score : res.metric === "dot" ? score / best : nearest / (score || 1e-12);
   res.items.forEach(([j, label, score], r) => {
     const row = h("div", "ek-nbr");
     row.dataset.index = String(j);
     row.append(h("span", "ek-muted", String(r + 1)), h("span", "ek-label", label));
     row.append(h("span", "ek-score", score.toFixed(3)));
     const bar = h("div", "ek-bar");
-    const frac = lowerIsBetter ? 1 - (score - lo) / (hi - lo || 1) : (score - lo) / (hi - lo || 1);
-    bar.style.width = `${Math.max(2, Math.round(100 * frac))}%`;
+    bar.style.width = `${Math.max(2, Math.min(100, Math.round(100 * frac(score))))}%`;
     row.append(bar);
     row.title = label;
     row.addEventListener("click", () => onPick(j));
@@ -416,6 +417,9 @@ export function createProjectorView(
       scatter.hover(i, { showReticleOnce: i >= 0, preventEvent: true });
     },
     showNeighbours,
+    selection() {
+      return scatter ? [...scatter.get("selectedPoints")] : [];
+    },
     screenPosition(i: number) {
       const p = scatter?.getScreenPosition(i);
       return p ? [p[0], p[1]] : null;

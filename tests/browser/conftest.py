@@ -1,0 +1,213 @@
+"""Real JupyterLab + Debian Chromium (Playwright) for the browser tests.
+
+One JupyterLab server per session, bound to 127.0.0.1 on a free port with a random token,
+in a temporary directory with its own settings (news and update checks off) and data dir
+(so only this venv's kernel and extensions are found). Test modules write their notebook
+into ``lab.root`` and open it with :func:`open_notebook`.
+
+Without /usr/bin/chromium the tests skip locally and fail under ``CI=true`` (the Makefile's
+``chromium`` target installs it). Screenshots go to ``$EMBEDKIT_ARTIFACTS`` (default
+``build/browser-artifacts``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+GL_ARGS = [  # WebGL through SwiftShader (CPU), which works headless without a GPU
+    "--no-sandbox",
+    "--use-gl=angle",
+    "--use-angle=swiftshader",
+    "--enable-unsafe-swiftshader",
+    "--ignore-gpu-blocklist",
+]
+ARTIFACTS = Path(os.environ.get("EMBEDKIT_ARTIFACTS", "build/browser-artifacts"))
+LAB_SETTINGS = {
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
+        "fetchNews": "false",
+        "checkForUpdates": False,
+    },
+}
+
+
+def _require_chromium() -> None:
+    if Path(CHROMIUM).exists():
+        return
+    reason = f"{CHROMIUM} is missing: run `make chromium` (apt-get install -y chromium)"
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(reason, pytrace=False)
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Lab:
+    url: str
+    token: str
+    root: Path
+
+    def notebook_url(self, name: str) -> str:
+        return f"{self.url}/lab/tree/{name}?token={self.token}&reset"
+
+
+def write_notebook(path: Path, cells: list[str]) -> None:
+    """Write a notebook of code cells (nbformat 4, python3 kernel)."""
+    nb = {
+        "cells": [
+            {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+             "source": src}
+            for src in cells
+        ],  # fmt: skip
+        "metadata": {
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    path.write_text(json.dumps(nb, indent=1), encoding="utf-8")
+
+
+def _wait_for_server(url: str, proc: subprocess.Popen, log: Path, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"JupyterLab exited early:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"JupyterLab did not answer in {timeout}s:\n{log.read_text()[-3000:]}")
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
+    """A JupyterLab server for the whole session (127.0.0.1, random port and token)."""
+    _require_chromium()
+    base = tmp_path_factory.mktemp("lab")
+    root, settings, data = base / "notebooks", base / "settings", base / "data"
+    for d in (root, settings, data):
+        d.mkdir()
+    for rel, value in LAB_SETTINGS.items():
+        target = settings / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(value), encoding="utf-8")
+    port, token = _free_port(), secrets.token_hex(16)
+    env = {
+        **os.environ,
+        "JUPYTERLAB_SETTINGS_DIR": str(settings),
+        "JUPYTERLAB_WORKSPACES_DIR": str(base / "workspaces"),
+        "JUPYTER_DATA_DIR": str(data),
+        "JUPYTER_RUNTIME_DIR": str(base / "runtime"),
+        "MPLBACKEND": "Agg",
+    }
+    cmd = [
+        sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1",
+        f"--port={port}", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
+        "--LabApp.expose_app_in_browser=True", "--LabApp.extension_manager=readonly",
+    ]  # fmt: skip
+    if hasattr(os, "geteuid") and os.geteuid() == 0:  # containers and CI runners
+        cmd.append("--allow-root")
+    log = base / "lab.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=root)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for_server(f"{url}/api/status?token={token}", proc, log)
+        yield Lab(url, token, root)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="session")
+def browser(lab: Lab) -> Iterator[object]:
+    """Headless Debian Chromium driven by Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=GL_ARGS)
+        yield b
+        b.close()
+
+
+def open_notebook(browser: object, lab: Lab, name: str) -> object:
+    """Open ``name`` in JupyterLab and wait for the kernel to be idle; returns the page.
+
+    The page records every JavaScript dialog in ``page.dialogs`` (and dismisses it).
+    """
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
+    dialogs: list[str] = []
+    page.dialogs = dialogs
+
+    def on_dialog(dialog: object) -> None:
+        dialogs.append(dialog.message)  # type: ignore[attr-defined]
+        dialog.dismiss()  # type: ignore[attr-defined]
+
+    page.on("dialog", on_dialog)
+    page.goto(lab.notebook_url(name))
+    page.wait_for_selector(".jp-Notebook", timeout=60_000)
+    wait_idle(page)
+    return page
+
+
+def wait_idle(page: object, timeout: float = 60_000) -> None:
+    """Wait until the status bar reads ``| Idle`` (kernel started and not busy)."""
+    page.locator("#jp-main-statusbar").get_by_text("| Idle").wait_for(timeout=timeout)  # type: ignore[attr-defined]
+
+
+def run_all(page: object) -> None:
+    """Run every cell (JupyterLab's own command) and wait for the kernel to settle."""
+    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")  # type: ignore[attr-defined]
+    page.wait_for_timeout(300)  # type: ignore[attr-defined]
+    wait_idle(page)
+
+
+def run_cell(page: object, index: int) -> str:
+    """Run cell ``index`` and return the text of its output."""
+    cell = page.locator(".jp-Notebook .jp-Cell").nth(index)  # type: ignore[attr-defined]
+    cell.locator(".jp-InputArea-editor").click()
+    page.keyboard.press("Control+Enter")  # type: ignore[attr-defined]
+    page.wait_for_timeout(200)  # type: ignore[attr-defined]
+    wait_idle(page)
+    return str(cell.locator(".jp-OutputArea").inner_text())
+
+
+def screenshot(page: object, name: str) -> Path:
+    """Save a full-page screenshot as a test artifact."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
+    return path
+
+
+@pytest.fixture(scope="session")
+def ui() -> SimpleNamespace:
+    """The helpers above, for test modules (``--import-mode=importlib`` cannot import
+    conftest by name)."""
+    return SimpleNamespace(
+        write_notebook=write_notebook, open_notebook=open_notebook, wait_idle=wait_idle,
+        run_all=run_all, run_cell=run_cell, screenshot=screenshot,
+    )  # fmt: skip

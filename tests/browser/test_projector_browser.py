@@ -1,0 +1,169 @@
+"""The Projector in real JupyterLab and Chromium: drawing, hover, search, click, lasso, XSS.
+
+The notebook lays 300 labelled points on a 20 × 15 grid (so every point can be hovered
+without overlap) over 16-dimensional clustered vectors; neighbours therefore come from the
+original space, not from the grid. Every check reads what a user sees (DOM text, canvas
+pixels) or what the kernel prints.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+XSS = "<img src=x onerror=alert(1)>"
+NOTEBOOK = "projector.ipynb"
+CELLS = [
+    """import json
+import numpy as np
+import embedkit as ek
+from embedkit.widgets.projector import Projector
+rng = np.random.default_rng(0)
+XSS = "<img src=x onerror=alert(1)>"
+labels = [f"w{i:03d}" for i in range(299)] + [XSS]
+groups = np.arange(300) % 4
+vectors = rng.normal(size=(4, 16))[groups] + 0.6 * rng.normal(size=(300, 16))
+meta = {"group": [f"g{g}" for g in groups], "rank": np.arange(300)}
+emb = ek.Embeddings(labels, vectors, metadata=meta)
+coords = np.c_[np.arange(300) % 20, np.arange(300) // 20].astype("float32")""",
+    """p = Projector(emb, method=coords, color="group", k=5)
+p""",
+    """print("NEIGHBOURS", json.dumps(emb.neighbours("w047", k=5)["label"].tolist()))""",
+    """print("SELECTED", json.dumps(p.selected))""",
+]
+
+
+@pytest.fixture(scope="module")
+def page(lab: Any, browser: Any, ui: Any) -> Iterator[Any]:
+    ui.write_notebook(lab.root / NOTEBOOK, CELLS)
+    pg = ui.open_notebook(browser, lab, NOTEBOOK)
+    ui.run_all(pg)
+    pg.wait_for_selector(".embedkit-projector[data-drawn='1']", timeout=60_000)
+    yield pg
+    ui.screenshot(pg, "projector-final")
+    pg.close()
+
+
+def point(page: Any, i: int) -> tuple[float, float]:
+    """Page coordinates of point ``i`` (asked from the view, then offset by the canvas)."""
+    x, y = page.evaluate(
+        "i => document.querySelector('.embedkit-projector').__embedkitView.screenPosition(i)", i
+    )
+    box = page.locator(".embedkit-projector canvas").bounding_box()
+    return box["x"] + x, box["y"] + y
+
+
+def canvas_pixels(page: Any) -> np.ndarray:
+    import matplotlib.image as mpimg
+
+    png = page.locator(".embedkit-projector canvas").screenshot()
+    return mpimg.imread(io.BytesIO(png), format="png")[:, :, :3]
+
+
+def selection(page: Any) -> list[int]:
+    return sorted(
+        page.evaluate(
+            "() => document.querySelector('.embedkit-projector').__embedkitView.selection()"
+        )
+    )
+
+
+def test_canvas_draws_points(page: Any, ui: Any) -> None:
+    img = canvas_pixels(page)
+    drawn = img.min(axis=2) < 0.9  # background is white
+    assert drawn.sum() > 300 * 10, f"only {drawn.sum()} non-background pixels"
+    # the four groups have four palette colours
+    colours = {tuple(c) for c in np.round(img[drawn] * 8).astype(int)}
+    assert len(colours) >= 4
+    ui.screenshot(page, "projector-drawn")
+
+
+def test_hover_shows_label_and_metadata(page: Any) -> None:
+    page.mouse.move(*point(page, 47))
+    tip = page.locator(".embedkit-projector .ek-tooltip")
+    tip.locator(".ek-label").get_by_text("w047", exact=True).wait_for(timeout=10_000)
+    fields = tip.locator(".ek-field").all_inner_texts()
+    assert fields == ["group: g3", "rank: 47"]
+
+
+def test_xss_label_is_text_and_no_dialog(page: Any, ui: Any) -> None:
+    page.mouse.move(*point(page, 299))
+    label = page.locator(".embedkit-projector .ek-tooltip .ek-label")
+    label.get_by_text(XSS, exact=True).wait_for(timeout=10_000)
+    assert label.inner_text() == XSS
+    assert page.locator(".embedkit-projector img").count() == 0
+    assert page.locator("img[src='x']").count() == 0
+    page.wait_for_timeout(300)
+    assert page.dialogs == []
+    ui.screenshot(page, "projector-xss-hover")
+
+
+def test_search_highlights_and_counts(page: Any, ui: Any) -> None:
+    page.mouse.move(5, 5)
+    before = canvas_pixels(page)
+    box = page.locator(".embedkit-projector .ek-search")
+    box.fill("w01")
+    count = page.locator(".embedkit-projector .ek-count")
+    count.get_by_text("10 matches").wait_for(timeout=10_000)
+    assert selection(page) == list(range(10, 20))
+    shown = page.locator(".embedkit-projector .ek-match").all_inner_texts()
+    assert shown == [f"w01{d}" for d in range(10)]
+    page.wait_for_timeout(200)
+    changed = np.abs(canvas_pixels(page) - before).sum(axis=2) > 0.3
+    assert changed.sum() > 50, "highlighting did not change the picture"
+    ui.screenshot(page, "projector-search")
+    page.locator(".embedkit-projector .ek-regex input").check()
+    box.fill(r"^w2\d5$")
+    expected = [205 + 10 * j for j in range(10)]  # w205 .. w295
+    page.wait_for_function(
+        "n => document.querySelector('.embedkit-projector .ek-match')?.textContent === n",
+        arg="w205",
+        timeout=10_000,
+    )
+    assert count.inner_text() == "10 matches"
+    assert selection(page) == expected
+    box.fill("")
+    page.locator(".embedkit-projector .ek-regex input").uncheck()
+
+
+def test_click_lists_the_neighbours_python_computes(page: Any, ui: Any) -> None:
+    out = page.locator(".jp-Notebook .jp-Cell").nth(2).locator(".jp-OutputArea").inner_text()
+    expected = json.loads(out.split("NEIGHBOURS", 1)[1])
+    page.mouse.click(*point(page, 47))
+    rows = page.locator(".embedkit-projector .ek-nbr .ek-label")
+    rows.nth(4).wait_for(timeout=10_000)
+    assert rows.all_inner_texts() == expected
+    head = page.locator(".embedkit-projector .ek-nbr-head").inner_text()
+    assert "w047" in head and "cosine" in head and "k=5" in head
+    scores = [float(s) for s in page.locator(".ek-nbr .ek-score").all_inner_texts()]
+    assert scores == sorted(scores, reverse=True)
+    assert selection(page) == sorted([47, *(int(x[1:]) for x in expected)])
+    ui.screenshot(page, "projector-neighbours")
+
+
+def test_lasso_selection_reaches_the_kernel(page: Any, ui: Any) -> None:
+    corners = [point(page, i) for i in (0, 19, 20, 39)]  # grid rows 0 and 1
+    xs, ys = [c[0] for c in corners], [c[1] for c in corners]
+    pad = (xs[1] - xs[0]) / 19 / 2  # half the grid spacing
+    left, right, top, bottom = min(xs) - pad, max(xs) + pad, min(ys) - pad, max(ys) + pad
+    page.locator(".embedkit-projector .ek-lasso").click()
+    page.mouse.move(left, top)
+    page.mouse.down()
+    for x, y in [(right, top), (right, bottom), (left, bottom), (left, top + 1)]:
+        page.mouse.move(x, y, steps=12)
+    page.mouse.up()
+    page.locator(".embedkit-projector .ek-count").get_by_text("40 selected").wait_for(
+        timeout=10_000
+    )
+    ui.screenshot(page, "projector-lasso")
+    out = ui.run_cell(page, 3)
+    selected = json.loads(out.split("SELECTED", 1)[1])
+    assert sorted(selected) == [f"w{i:03d}" for i in range(40)]
+    page.locator(".embedkit-projector .ek-lasso").click()  # back to pan and zoom
