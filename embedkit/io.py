@@ -1,3 +1,238 @@
-"""placeholder."""
-def load(path, format=None):  # placeholder
-    raise NotImplementedError
+"""Read and write embeddings: word2vec text and binary, GloVe, fastText, ``.npz``, projector.
+
+``load`` reads every format (detected from the name and the first bytes when
+``format=None``; ``.gz``, ``.bz2`` and ``.xz`` text is decompressed on the fly).
+Writers: :func:`save_npz` (embedkit's own, no pickle, metadata and images
+round-trip), :func:`save_word2vec` and :func:`save_glove` (for gensim and other
+tools), :func:`to_projector` (TensorFlow Embedding Projector TSV files).
+
+A file that is not what it claims raises :class:`FormatError` (a ``ValueError``)
+naming the file and the line (text) or byte offset (binary).
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> import embedkit as ek
+>>> tmp = pathlib.Path(tempfile.mkdtemp())
+>>> emb = ek.Embeddings(["king", "queen"], [[0.5, 1.0], [0.25, -1.5]])
+>>> path = save_word2vec(emb, tmp / "tiny.txt")
+>>> path.read_text()
+'2 2\\nking 0.5 1.0\\nqueen 0.25 -1.5\\n'
+>>> load(path).labels
+['king', 'queen']
+>>> _ = (tmp / "bad.txt").write_text("3 2\\nking 0.5 1.0\\nqueen 0.25\\n")
+>>> load(tmp / "bad.txt")
+Traceback (most recent call last):
+...
+embedkit.io.FormatError: .../bad.txt, line 3: expected 2 values after the label 'queen', ...
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from ._io_common import FormatError, check_file, compression_of, strip_compression_suffix
+from ._io_npz import load_npz, save_npz
+from ._io_projector import load_projector
+from ._io_projector import to_projector as _to_projector
+from ._io_text import first_line, looks_binary, parse_header, read_binary, read_text, write_binary
+from ._io_text import write_text as _write_text
+from .vectors import Embeddings
+
+__all__ = [
+    "FORMATS",
+    "FormatError",
+    "detect_format",
+    "load",
+    "load_npz",
+    "save_glove",
+    "save_npz",
+    "save_word2vec",
+    "to_projector",
+]
+
+FORMATS = ("word2vec", "word2vec-binary", "glove", "fasttext", "npz", "projector")
+PathLike = str | os.PathLike[str]
+
+
+def detect_format(path: PathLike) -> str:
+    """Guess the format of ``path`` from its name, then its first bytes.
+
+    A directory or ``.tsv`` is ``"projector"``, ``.npz`` (or any zip) is ``"npz"``,
+    ``.bin`` is ``"word2vec-binary"``. For text, a first line ``"count dim"`` means
+    word2vec (``"fasttext"`` for ``.vec``), or word2vec binary when binary data
+    follows it; anything else is GloVe.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "vectors.txt"
+    >>> _ = p.write_text("the 0.1 0.2\\n")
+    >>> detect_format(p)
+    'glove'
+    """
+    p = check_file(path)
+    if p.is_dir():
+        return "projector"
+    suffix = strip_compression_suffix(p)
+    if suffix == ".tsv":
+        return "projector"
+    with open(p, "rb") as f:
+        magic = f.read(4)
+    if suffix == ".npz" or magic == b"PK\x03\x04":
+        return "npz"
+    if suffix == ".bin":
+        return "word2vec-binary"
+    comp = compression_of(p)
+    header = parse_header(first_line(p, comp))
+    if header is None:
+        return "glove"
+    if looks_binary(p, comp, header[1]):
+        return "word2vec-binary"
+    return "fasttext" if suffix == ".vec" else "word2vec"
+
+
+def load(path: PathLike, format: str | None = None) -> Embeddings:
+    """Read embeddings from a file (or a projector directory).
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file; text formats may be ``.gz``/``.bz2``/``.xz`` compressed.
+    format : {"word2vec", "word2vec-binary", "glove", "fasttext", "npz", "projector"}, optional
+        None detects it (see :func:`detect_format`).
+
+    Returns
+    -------
+    Embeddings
+        Text and binary formats carry labels and vectors only; ``.npz`` also brings
+        metadata and images back; a projector directory brings its metadata columns.
+
+    Raises
+    ------
+    FormatError
+        The file is corrupt, truncated, holds fewer or more vectors than its header
+        promises, a ragged row, a non-finite value or a duplicate label; the message
+        names the file and the line (or byte offset).
+    FileNotFoundError
+        No such file.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "glove.txt"
+    >>> _ = p.write_text("nan 1 2\\nnull 3 4\\n", encoding="utf-8")
+    >>> emb = load(p)   # GloVe: no header; "nan" and "null" stay words
+    >>> emb.labels, emb["null"].tolist()
+    (['nan', 'null'], [3.0, 4.0])
+    """
+    p = check_file(path)
+    fmt = detect_format(p) if format is None else format
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if fmt == "npz":
+        return load_npz(p)
+    if fmt == "projector":
+        return load_projector(p)
+    if p.is_dir():
+        raise IsADirectoryError(f"{p} is a directory; only format='projector' reads directories")
+    if fmt == "word2vec-binary":
+        labels, vectors = read_binary(p)
+    else:
+        labels, vectors = read_text(p, header=fmt != "glove")
+    return Embeddings(labels, vectors)
+
+
+def save_word2vec(emb: Embeddings, path: PathLike, binary: bool = False) -> Path:
+    """Write word2vec format (text with a ``count dim`` header, or binary) for gensim.
+
+    gensim reads it with ``KeyedVectors.load_word2vec_format(path, binary=binary)``.
+    Text values are the shortest decimals that read back to the same float32 (as
+    gensim writes them); a ``.gz`` name compresses. Labels must be non-empty and hold
+    no space, newline or carriage return (the format cannot represent them).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from embedkit import Embeddings
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "w.bin"
+    >>> path = save_word2vec(Embeddings(["a", "b"], [[1, 2], [3, 4]]), p, binary=True)
+    >>> load(path)["b"].tolist()
+    [3.0, 4.0]
+    """
+    target = Path(path)
+    if binary:
+        return write_binary(emb.labels, emb.vectors, target)
+    return _write_text(emb.labels, emb.vectors, target, header=True)
+
+
+def save_glove(emb: Embeddings, path: PathLike) -> Path:
+    """Write GloVe text: ``label v1 v2 ...`` per line, no header.
+
+    gensim reads it with ``load_word2vec_format(path, no_header=True)``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from embedkit import Embeddings
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "g.txt"
+    >>> save_glove(Embeddings(["a"], [[0.1, 2]]), p).read_text()
+    'a 0.1 2.0\\n'
+    """
+    return _write_text(emb.labels, emb.vectors, Path(path), header=False)
+
+
+def to_projector(
+    emb: Embeddings,
+    directory: PathLike,
+    *,
+    columns: Sequence[Any] | None = None,
+    numeric_labels: str = "warn",
+    sanitize: bool = False,
+) -> Path:
+    """Write ``vectors.tsv`` and ``metadata.tsv`` for the TensorFlow Embedding Projector.
+
+    Parameters
+    ----------
+    emb : Embeddings
+        At least 2 dimensions.
+    directory : str or path-like
+        Created if needed; the two files are replaced.
+    columns : sequence, optional
+        Metadata columns to write after the label (default: all of them). With one
+        column only (the label) ``metadata.tsv`` has no header; with several its first
+        row names them, ``label`` first, as the projector expects.
+    numeric_labels : {"warn", "prefix", "error"}
+        What to do with labels the projector would show as numbers (``007`` as 7,
+        ``1e3`` as 1000): warn, prefix them with ``#``, or raise.
+    sanitize : bool
+        Replace tabs, newlines and carriage returns inside cells with spaces instead
+        of raising ``ValueError`` naming the row.
+
+    Returns
+    -------
+    Path
+        The directory; load it back with ``load(directory)``.
+
+    Examples
+    --------
+    >>> import tempfile, warnings
+    >>> import pandas as pd
+    >>> from embedkit import Embeddings
+    >>> emb = Embeddings(["007", "cat"], [[1, 0], [0.5, 0.5]],
+    ...                  metadata=pd.DataFrame({"kind": ["agent", "animal"]}))
+    >>> out = to_projector(emb, tempfile.mkdtemp(), numeric_labels="prefix")
+    >>> print((out / "metadata.tsv").read_text(), end="")
+    label	kind
+    #007	agent
+    cat	animal
+    >>> print((out / "vectors.tsv").read_text(), end="")
+    1.0	0.0
+    0.5	0.5
+    """
+    return _to_projector(
+        emb, directory, columns=columns, numeric_labels=numeric_labels, sanitize=sanitize
+    )

@@ -1,0 +1,435 @@
+"""word2vec / GloVe / fastText files: text (fast path + diagnostic pass) and binary.
+
+The text reader first tries pandas' C parser (labels kept verbatim: no NaN parsing,
+no quote handling). If anything looks wrong it reads the file again line by line,
+which either names the bad line or, for an unusual but valid file, loads it.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> d = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (d / "v.txt").write_text("2 3\\nnan 1 2 3\\n\\"q\\" 4 5 6\\n", encoding="utf-8")
+>>> labels, vectors = read_text(d / "v.txt", header=True)
+>>> labels, vectors.shape
+(['nan', '"q"'], (2, 3))
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import warnings
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ._io_common import FormatError, atomic_writer, compression_of, open_bytes
+
+_WS = b" \t\r\n\x0b\x0c"
+_BAD_LABEL = re.compile(r"[ \n\r]")
+_CHUNK_VALUES = 10_000_000  # values per pandas chunk (~40 MB of float32)
+
+
+class _Fallback(Exception):
+    """The fast path saw something it cannot vouch for; run the diagnostic pass."""
+
+
+# ----------------------------------------------------------------------------- headers
+def first_line(path: Path, compression: str | None, limit: int = 1 << 20) -> bytes:
+    """The first line (without its newline), at most ``limit`` bytes."""
+    with open_bytes(path, compression) as f:
+        return f.readline(limit).rstrip(b"\r\n")
+
+
+def parse_header(line: bytes) -> tuple[int, int] | None:
+    """``(count, dim)`` if ``line`` is a word2vec header such as ``b"400000 50"``."""
+    parts = line.split()
+    if len(parts) == 2 and all(p.isdigit() for p in parts):
+        return int(parts[0]), int(parts[1])
+    return None
+
+
+def looks_binary(path: Path, compression: str | None, dim: int) -> bool:
+    """After a header, is the data binary (word2vec ``-binary 1``) rather than text?"""
+    with open_bytes(path, compression) as f:
+        f.readline(1 << 20)
+        data = f.read(4 * dim + 4096)
+    line = data.split(b"\n", 1)[0].rstrip(_WS).split(b" ")
+    if len(line) != dim + 1:
+        return True
+    try:
+        [float(t) for t in line[1:]]
+    except ValueError:
+        return True
+    return False
+
+
+def _text_layout(path: Path, header: bool) -> tuple[int, int | None, int]:
+    """``(lines to skip, promised count or None, dim)`` from the first line."""
+    comp = compression_of(path)
+    line = first_line(path, comp)
+    if not line.strip(_WS):
+        raise FormatError(path, "the first line is empty; expected vectors", line=1)
+    hdr = parse_header(line)
+    if header:
+        if hdr is None:
+            raise FormatError(
+                path,
+                f"expected a header 'count dimensions' (word2vec/fastText text), got "
+                f"{line[:60]!r}; for a GloVe file (no header) use format='glove'",
+                line=1,
+            )
+        if hdr[1] < 1:
+            raise FormatError(path, f"the header says {hdr[1]} dimensions", line=1)
+        return 1, hdr[0], hdr[1]
+    if hdr is not None:
+        raise FormatError(
+            path,
+            f"this looks like a word2vec header ({line.decode()!r}), not a GloVe "
+            "vector; use format='word2vec'",
+            line=1,
+        )
+    dim = len(line.rstrip(_WS).split(b" ")) - 1
+    if dim < 1:
+        raise FormatError(path, "expected a label followed by numbers", line=1)
+    return 0, None, dim
+
+
+# ----------------------------------------------------------------------------- text reading
+def read_text(path: Path, *, header: bool) -> tuple[list[str], np.ndarray]:
+    """Labels and a float32 matrix from word2vec text (``header=True``) or GloVe text."""
+    skip, count, dim = _text_layout(path, header)
+    fast: tuple[list[str], np.ndarray] | None = None
+    try:
+        fast = _read_fast(path, skip, count, dim)
+    except (FormatError, MemoryError):
+        raise
+    except Exception:  # deliberately broad: the diagnostic pass names the real problem
+        pass
+    labels, vectors = fast if fast is not None else _read_slow(path, skip, count, dim)
+    check_unique_labels(path, labels, skip)
+    return labels, vectors
+
+
+def _read_fast(path: Path, skip: int, count: int | None, dim: int) -> tuple[list[str], np.ndarray]:
+    names = list(range(dim + 2))  # label, values, and one slot for a trailing space
+    dtypes: dict[int, Any] = {i: np.float32 for i in range(1, dim + 1)}
+    dtypes.update({0: object, dim + 1: object})
+    out = np.empty((count, dim), np.float32) if count is not None else None
+    blocks: list[np.ndarray] = []
+    labels: list[str] = []
+    pos = 0
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        options: dict[str, Any] = {
+            "sep": " ",
+            "header": None,
+            "names": names,
+            "dtype": dtypes,
+            "skiprows": skip,
+            "quoting": csv.QUOTE_NONE,  # quotes are part of labels
+            "na_filter": False,  # "nan", "null", "NA" are words, not missing values
+            "engine": "c",
+            "index_col": False,
+            "chunksize": max(1000, _CHUNK_VALUES // dim),  # bounded memory
+            "encoding": "utf-8",
+            "compression": compression_of(path),
+        }
+        reader = pd.read_csv(path, **options)
+        with reader:
+            for chunk in reader:
+                labs, vals = chunk[0], chunk.iloc[:, 1 : dim + 1].to_numpy(np.float32)
+                if (chunk[dim + 1] != "").any() or (labs == "").any():
+                    raise _Fallback
+                if not np.isfinite(vals).all():
+                    raise _Fallback
+                m = len(chunk)
+                if out is not None:
+                    if pos + m > len(out):
+                        raise _too_many(path, skip, len(out))
+                    out[pos : pos + m] = vals
+                else:
+                    blocks.append(vals)
+                labels.extend(labs.tolist())
+                pos += m
+    if out is None:
+        out = np.concatenate(blocks) if blocks else np.empty((0, dim), np.float32)
+    elif pos < len(out):
+        raise _too_few(path, skip, len(out), pos)
+    return labels, out
+
+
+def _too_many(path: Path, skip: int, count: int) -> FormatError:
+    line = data_line_numbers(path, skip, [count]).get(count)
+    return FormatError(
+        path,
+        f"the header (line 1) promises {count:,} vectors but the file holds more; "
+        f"this is vector {count + 1:,}",
+        line=line,
+    )
+
+
+def _too_few(path: Path, skip: int, count: int, got: int) -> FormatError:
+    return FormatError(
+        path,
+        f"the header (line 1) promises {count:,} vectors but the file holds only "
+        f"{got:,} (truncated?)",
+    )
+
+
+def _read_slow(path: Path, skip: int, count: int | None, dim: int) -> tuple[list[str], np.ndarray]:
+    labels: list[str] = []
+    rows: list[np.ndarray] = []
+    lineno = 0
+    with open_bytes(path, compression_of(path)) as f:
+        for lineno, raw in enumerate(f, 1):
+            body = raw.rstrip(_WS)
+            if lineno <= skip or not body:
+                continue
+            if count is not None and len(labels) == count:
+                raise FormatError(
+                    path,
+                    f"the header (line 1) promises {count:,} vectors but the file holds "
+                    f"more; this is vector {count + 1:,}",
+                    line=lineno,
+                )
+            label, vec = _parse_line(path, lineno, body, dim)
+            labels.append(label)
+            rows.append(vec)
+    if count is not None and len(labels) < count:
+        raise FormatError(
+            path,
+            f"the file ends after {len(labels):,} vectors but its header (line 1) "
+            f"promises {count:,} (truncated?)",
+            line=lineno + 1,
+        )
+    vectors = np.vstack(rows) if rows else np.empty((0, dim), np.float32)
+    return labels, vectors
+
+
+def _parse_line(path: Path, lineno: int, body: bytes, dim: int) -> tuple[str, np.ndarray]:
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise FormatError(
+            path, f"not valid UTF-8 at byte {e.start + 1} of the line: {body[:40]!r}", line=lineno
+        ) from None
+    parts = text.split(" ")
+    label, values = parts[0], parts[1:]
+    if not label:
+        raise FormatError(path, "the line starts with a space: empty label", line=lineno)
+    if len(values) != dim:
+        raise FormatError(
+            path,
+            f"expected {dim} values after the label {label!r}, got {len(values)}",
+            line=lineno,
+        )
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            vec = np.array(values, dtype=np.float32)
+        except ValueError:
+            vec = None
+    bad = _first_bad_value(values, vec)
+    if bad is not None:
+        j, why = bad
+        raise FormatError(path, f"value {j + 1} of {label!r} {why}: {values[j]!r}", line=lineno)
+    assert vec is not None
+    return label, vec
+
+
+def _first_bad_value(values: Sequence[str], vec: np.ndarray | None) -> tuple[int, str] | None:
+    if vec is None:
+        for j, tok in enumerate(values):
+            try:
+                float(tok)
+            except ValueError:
+                return j, "is not a number"
+        return 0, "is not a number"
+    finite = np.isfinite(vec)
+    if finite.all():
+        return None
+    return int(np.flatnonzero(~finite)[0]), "is not finite (NaN, infinite or beyond float32)"
+
+
+def data_line_numbers(path: Path, skip: int, rows: Sequence[int]) -> dict[int, int]:
+    """1-based line numbers of data rows (blank lines are not rows), for error messages."""
+    wanted, found, row = set(rows), {}, -1
+    with open_bytes(path, compression_of(path)) as f:
+        for lineno, raw in enumerate(f, 1):
+            if lineno <= skip or not raw.strip(_WS):
+                continue
+            row += 1
+            if row in wanted:
+                found[row] = lineno
+                if len(found) == len(wanted):
+                    break
+    return found
+
+
+def check_unique_labels(path: Path, labels: list[str], skip: int) -> None:
+    """Raise `FormatError` naming a duplicated label and its line numbers."""
+    index = pd.Index(labels, dtype=object)
+    if index.is_unique:
+        return
+    dup_rows = np.flatnonzero(index.duplicated(keep=False))
+    first = labels[dup_rows[0]]
+    rows = [int(r) for r in dup_rows if labels[r] == first]
+    lines = data_line_numbers(path, skip, rows)
+    where = " and ".join(str(lines.get(r, f"row {r}")) for r in rows)
+    others = sorted({labels[r] for r in dup_rows} - {first})
+    more = f"; also duplicated: {', '.join(map(repr, others[:5]))}" if others else ""
+    more += " ..." if len(others) > 5 else ""
+    raise FormatError(
+        path,
+        f"duplicate label {first!r} on lines {where}{more}; labels must be unique",
+        line=lines.get(rows[1]),
+    )
+
+
+# ----------------------------------------------------------------------------- binary reading
+_READ_CHUNK = 1 << 22
+_MAX_LABEL_BYTES = 1 << 16
+
+
+def read_binary(path: Path) -> tuple[list[str], np.ndarray]:
+    """Labels and vectors from a word2vec binary file (gensim or the original C tool)."""
+    with open_bytes(path, compression_of(path)) as f:
+        head = f.readline(1024)
+        hdr = parse_header(head.rstrip(b"\r\n"))
+        if hdr is None or not head.endswith(b"\n"):
+            raise FormatError(
+                path, f"expected a header 'count dimensions', got {head[:60]!r}", offset=0
+            )
+        labels, vectors, offsets, end = _read_records(path, f, hdr[0], hdr[1], len(head))
+        tail = f.read(_READ_CHUNK)
+    if end.strip(_WS) or tail.strip(_WS):
+        at = offsets[-1] + 1 if offsets else len(head)
+        raise FormatError(
+            path,
+            f"unexpected data after the {hdr[0]:,} vectors the header promises "
+            f"(the last one starts at byte {at - 1})",
+            offset=at,
+        )
+    finite = np.isfinite(vectors).all(axis=1)
+    if not finite.all():
+        row = int(np.flatnonzero(~finite)[0])
+        raise FormatError(
+            path, f"the vector of {labels[row]!r} holds NaN or infinite values", offset=offsets[row]
+        )
+    check_unique_binary(path, labels, offsets)
+    return labels, vectors
+
+
+def _read_records(
+    path: Path, f: object, count: int, dim: int, base: int
+) -> tuple[list[str], np.ndarray, list[int], bytes]:
+    """Parse ``count`` records ``label<space><dim float32>[\\n]``; returns the leftover bytes."""
+    read = f.read  # type: ignore[attr-defined]
+    width = 4 * dim
+    out = np.empty((count, dim), np.float32)
+    labels: list[str] = []
+    offsets: list[int] = []
+    buf, pos, eof = b"", 0, False
+    for i in range(count):
+        while True:
+            sp = buf.find(b" ", pos)
+            if sp != -1 and len(buf) - sp - 1 >= width:
+                break
+            if sp == -1 and len(buf) - pos > _MAX_LABEL_BYTES:
+                raise FormatError(
+                    path,
+                    f"no label ends within {_MAX_LABEL_BYTES} bytes (vector {i + 1:,}); "
+                    "corrupt file?",
+                    offset=base + pos,
+                )
+            more = b"" if eof else read(_READ_CHUNK)
+            if not more:
+                raise FormatError(
+                    path,
+                    f"the file ends inside vector {i + 1:,} but its header promises "
+                    f"{count:,} (truncated?)",
+                    offset=base + len(buf),
+                )
+            eof = len(more) < _READ_CHUNK
+            base, buf, pos = base + pos, buf[pos:] + more, 0
+        raw = buf[pos:sp]
+        start = base + pos + len(raw) - len(raw.lstrip(b"\n"))
+        try:
+            label = raw.lstrip(b"\n").decode("utf-8")
+        except UnicodeDecodeError:
+            msg = f"label {raw[:40]!r} is not valid UTF-8"
+            raise FormatError(path, msg, offset=start) from None
+        if not label:
+            raise FormatError(path, "empty label", offset=start)
+        labels.append(label)
+        offsets.append(start)
+        out[i] = np.frombuffer(buf, "<f4", dim, sp + 1)
+        pos = sp + 1 + width
+    return labels, out, offsets, buf[pos:]
+
+
+def check_unique_binary(path: Path, labels: list[str], offsets: list[int]) -> None:
+    """Raise `FormatError` naming a duplicated label and the byte offsets of its records."""
+    index = pd.Index(labels, dtype=object)
+    if index.is_unique:
+        return
+    dup_rows = np.flatnonzero(index.duplicated(keep=False))
+    first = labels[dup_rows[0]]
+    rows = [int(r) for r in dup_rows if labels[r] == first]
+    where = " and ".join(str(offsets[r]) for r in rows)
+    raise FormatError(
+        path,
+        f"duplicate label {first!r} at byte offsets {where}; labels must be unique",
+        offset=offsets[rows[1]],
+    )
+
+
+# ----------------------------------------------------------------------------- writing
+def _check_writable_labels(labels: Sequence[str], fmt: str) -> None:
+    for i, lab in enumerate(labels):
+        if not lab or _BAD_LABEL.search(lab):
+            raise ValueError(
+                f"label {lab!r} (row {i}) cannot be written as {fmt}: labels there must be "
+                "non-empty and hold no space, newline or carriage return"
+            )
+
+
+def format_rows(vectors: np.ndarray, sep: str, block: int = 20_000) -> Iterator[list[str]]:
+    """Rows as text, shortest decimals that read back to the same float32 (as gensim)."""
+    for start in range(0, len(vectors), block):
+        strs = np.asarray(vectors[start : start + block], dtype=np.float32).astype(str)
+        yield [sep.join(r) for r in strs.tolist()]
+
+
+def write_text(labels: Sequence[str], vectors: np.ndarray, path: Path, *, header: bool) -> Path:
+    """word2vec text (``header=True``) or GloVe text; ``.gz`` compresses."""
+    _check_writable_labels(labels, "word2vec text" if header else "GloVe text")
+    with atomic_writer(path, text=True) as f:
+        if header:
+            f.write(f"{vectors.shape[0]} {vectors.shape[1]}\n")
+        start = 0
+        for rows in format_rows(vectors, " "):
+            f.write("".join(f"{lab} {r}\n" for lab, r in zip(labels[start:], rows, strict=False)))
+            start += len(rows)
+    return path
+
+
+def write_binary(labels: Sequence[str], vectors: np.ndarray, path: Path) -> Path:
+    """word2vec binary as the original C tool writes it (a newline after each vector)."""
+    _check_writable_labels(labels, "word2vec binary")
+    vecs = np.ascontiguousarray(vectors, dtype="<f4")
+    with atomic_writer(path) as f:
+        f.write(f"{vecs.shape[0]} {vecs.shape[1]}\n".encode())
+        for start in range(0, len(vecs), 10_000):
+            block = vecs[start : start + 10_000]
+            f.write(
+                b"".join(
+                    lab.encode("utf-8") + b" " + row.tobytes() + b"\n"
+                    for lab, row in zip(labels[start : start + 10_000], block, strict=True)
+                )
+            )
+    return path
