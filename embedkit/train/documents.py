@@ -1,0 +1,387 @@
+"""Document embeddings: Doc2Vec (gensim) and SentenceEncoder (sentence-transformers).
+
+:class:`Doc2Vec` trains paragraph vectors (PV-DM or PV-DBOW) epoch by epoch, so that
+``stop()`` ends the run after the current epoch, and infers vectors for new documents
+reproducibly. :class:`SentenceEncoder` embeds texts with a pretrained BERT-family
+model, preferring the offline packaged all-MiniLM-L6-v2 over the Hugging Face hub.
+
+Examples
+--------
+>>> docs = [["human", "machine", "interface"], ["graph", "of", "trees"],
+...         ["graph", "minors", "survey"], ["user", "interface", "system"]] * 5
+>>> d2v = Doc2Vec(vector_size=8, min_count=1, epochs=3, deterministic=True).fit(docs)
+>>> d2v.embeddings_
+Embeddings(20 labels × 8 dims)
+>>> len(d2v.history_), bool(d2v.history_["loss"].isna().all())
+(3, True)
+>>> bool((d2v.infer(["graph", "survey"]) == d2v.infer(["graph", "survey"])).all())
+True
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+import warnings
+import zlib
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+
+from ..vectors import Embeddings
+from .corpus import (
+    CorpusWarning,
+    check_corpus,
+    check_vocabulary,
+    count_words,
+    estimate_memory,
+    split_long_documents,
+)
+from .events import Trainer
+from .sentences import SentenceEncoder
+
+__all__ = ["Doc2Vec", "SentenceEncoder"]
+
+_PREVIEW_WORDS = 30
+_PREVIEW_CHARS = 200
+
+
+def _preview(text: str) -> str:
+    return text if len(text) <= _PREVIEW_CHARS else text[: _PREVIEW_CHARS - 1] + "…"
+
+
+def _split_tagged(documents: Any, tags: Sequence[Any] | None) -> tuple[list[Any], list[list[str]]]:
+    """Token lists and per-document tag lists from token lists or TaggedDocuments."""
+    if documents is None or isinstance(documents, str | bytes):
+        bad: Any = documents
+        check_corpus(bad, "documents")  # raises the shared, clear error
+    try:
+        one_shot = iter(documents) is documents
+    except TypeError:
+        raise TypeError(
+            f"documents is {type(documents).__name__}; expected a list of token lists "
+            "or of gensim TaggedDocuments"
+        ) from None
+    items = list(documents)
+    if one_shot:
+        warnings.warn(
+            f"documents is a one-shot iterator ({type(documents).__name__}); it was read into "
+            "memory because training needs several passes. Pass a list to avoid this.",
+            CorpusWarning,
+            stacklevel=3,
+        )
+    tagged = [hasattr(d, "words") and hasattr(d, "tags") for d in items]
+    if any(tagged) and tags is not None:
+        raise ValueError("give tags either inside TaggedDocuments or as tags=, not both")
+    if tags is not None and len(tags) != len(items):
+        raise ValueError(f"{len(tags)} tags for {len(items)} documents; they must match")
+    words: list[Any] = []
+    doc_tags: list[list[str]] = []
+    for i, (doc, is_tagged) in enumerate(zip(items, tagged, strict=True)):
+        if is_tagged:
+            if isinstance(doc.tags, str | bytes) or not isinstance(doc.tags, Iterable):
+                raise TypeError(
+                    f"documents[{i}].tags is {type(doc.tags).__name__} ({doc.tags!r}); tags must "
+                    f"be a list, e.g. TaggedDocument(words, [{doc.tags!r}])"
+                )
+            words.append(doc.words)
+            doc_tags.append([str(t) for t in doc.tags])
+        else:
+            words.append(doc)
+            doc_tags.append([str(i if tags is None else tags[i])])
+        if not doc_tags[-1]:
+            raise ValueError(f"documents[{i}] has no tags; every document needs at least one")
+    return words, doc_tags
+
+
+def _probe_metrics(probes: Sequence[Callable[[Any], Any]], trainer: Any) -> dict[str, float]:
+    metrics: dict[str, float] = {}
+    for probe in probes:
+        result = probe(trainer)
+        if isinstance(result, dict):
+            metrics.update({str(k): float(v) for k, v in result.items()})
+        else:
+            metrics[getattr(probe, "__name__", f"probe{len(metrics)}")] = float(result)
+    return metrics
+
+
+class Doc2Vec(Trainer):
+    """Paragraph vectors (Le & Mikolov 2014) trained with gensim, one epoch at a time.
+
+    Parameters
+    ----------
+    vector_size, window, min_count, sample, negative, hs, alpha, min_alpha
+        As in :class:`gensim.models.Doc2Vec`. The learning rate decays linearly from
+        ``alpha`` to ``min_alpha`` over the planned ``epochs``.
+    dm : {1, 0}
+        1 for PV-DM (distributed memory), 0 for PV-DBOW (distributed bag of words).
+    dbow_words : {0, 1}
+        With ``dm=0``, also train word vectors skip-gram style (slower, often better).
+    epochs : int
+        Passes over the corpus; ``stop()`` ends the run after the current one.
+    workers : int
+        Training threads (more than one is not reproducible).
+    seed : int
+        Seed for the initial vectors, and for :meth:`infer`.
+    deterministic : bool
+        Force one worker so that runs with the same seed give identical vectors.
+    probes : sequence of callables
+        Each is called as ``probe(trainer)`` after every epoch (``trainer.embeddings_``
+        holds the current document vectors) and returns a float or a dict of floats;
+        the values land in ``history_`` and on the dashboard's chart.
+
+    Notes
+    -----
+    gensim reports no training loss for Doc2Vec (always 0), so ``loss`` is ``NaN`` in
+    ``history_`` and "n/a" on the dashboard, never a fake 0. Documents longer than
+    10,000 tokens are split into pieces sharing the document's tags (gensim would
+    silently truncate them). The fitted gensim model is ``model_``; it holds no
+    embedkit callbacks, so ``model_.save()`` files load anywhere gensim is installed.
+
+    Examples
+    --------
+    >>> from gensim.models.doc2vec import TaggedDocument
+    >>> docs = [TaggedDocument(["a", "b", "c"], ["first"]), TaggedDocument(["b", "c"], ["second"])]
+    >>> Doc2Vec(vector_size=4, min_count=1, epochs=2, dm=0).fit(docs).embeddings_.labels
+    ['first', 'second']
+    """
+
+    param_choices: ClassVar[dict[str, tuple[Any, ...]]] = {"dm": (1, 0), "dbow_words": (0, 1)}
+
+    def __init__(
+        self,
+        vector_size: int = 100,
+        dm: int = 1,
+        window: int = 5,
+        min_count: int = 2,
+        sample: float = 1e-3,
+        negative: int = 5,
+        hs: int = 0,
+        dbow_words: int = 0,
+        epochs: int = 10,
+        alpha: float = 0.025,
+        min_alpha: float = 0.0001,
+        workers: int = 3,
+        seed: int = 1,
+        deterministic: bool = False,
+        probes: Sequence[Callable[[Any], Any]] = (),
+        observers: Iterable[Any] = (),
+    ) -> None:
+        super().__init__(observers)
+        self.vector_size = vector_size
+        self.dm = dm
+        self.window = window
+        self.min_count = min_count
+        self.sample = sample
+        self.negative = negative
+        self.hs = hs
+        self.dbow_words = dbow_words
+        self.epochs = epochs
+        self.alpha = alpha
+        self.min_alpha = min_alpha
+        self.workers = workers
+        self.seed = seed
+        self.deterministic = deterministic
+        self.probes = probes
+        self.model_: Any = None
+        self.embeddings_: Embeddings | None = None
+
+    def __repr__(self) -> str:
+        kind = "PV-DM" if self.dm else "PV-DBOW"
+        return f"Doc2Vec({kind}, vector_size={self.vector_size}, epochs={self.epochs})"
+
+    # ----------------------------------------------------------------- checks
+    def _check_params(self) -> None:
+        for name in ("vector_size", "epochs", "window", "min_count", "workers"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
+                raise ValueError(f"Doc2Vec {name} must be a positive integer, got {value!r}")
+        if self.dm not in (0, 1):
+            raise ValueError(f"Doc2Vec dm must be 1 (PV-DM) or 0 (PV-DBOW), got {self.dm!r}")
+        if not 0 < self.min_alpha <= self.alpha:
+            raise ValueError(
+                f"Doc2Vec needs 0 < min_alpha <= alpha; got alpha={self.alpha}, "
+                f"min_alpha={self.min_alpha}"
+            )
+
+    def _corpus(
+        self, documents: Any, tags: Sequence[Any] | None, texts: Sequence[str] | None
+    ) -> tuple[list[Any], pd.DataFrame]:
+        """gensim TaggedDocuments (long ones split) and per-tag metadata."""
+        from gensim.models.doc2vec import TaggedDocument
+
+        words, doc_tags = _split_tagged(documents, tags)
+        if texts is not None and len(texts) != len(words):
+            raise ValueError(f"{len(texts)} texts for {len(words)} documents; they must match")
+        docs = check_corpus(words, "documents", max_len=sys.maxsize, one_shot="error")
+        check_vocabulary(count_words(docs), self.min_count, "documents")
+        pieces, origin = split_long_documents(docs, name="documents", return_index=True)
+        corpus = [TaggedDocument(p, doc_tags[o]) for p, o in zip(pieces, origin, strict=True)]
+        first: dict[str, int] = {}
+        n_tokens: dict[str, int] = {}
+        for i, (doc, tag_list) in enumerate(zip(docs, doc_tags, strict=True)):
+            for tag in tag_list:
+                first.setdefault(tag, i)
+                n_tokens[tag] = n_tokens.get(tag, 0) + len(doc)
+        preview = [
+            _preview(texts[i] if texts is not None else " ".join(docs[i][:_PREVIEW_WORDS]))
+            for i in first.values()
+        ]
+        meta = pd.DataFrame({"text": preview, "tokens": list(n_tokens.values())}, index=list(first))
+        return corpus, meta
+
+    # ----------------------------------------------------------------- training
+    def fit(
+        self,
+        documents: Any,
+        tags: Sequence[Any] | None = None,
+        texts: Sequence[str] | None = None,
+    ) -> Doc2Vec:
+        """Train on ``documents`` (token lists or gensim ``TaggedDocument`` s).
+
+        Parameters
+        ----------
+        documents : list of token lists, or of TaggedDocument
+            Token lists are tagged by position ("0", "1", ...) unless ``tags`` is given.
+        tags : sequence, optional
+            One tag per document (str or int; labels become ``str(tag)``).
+        texts : sequence of str, optional
+            The original texts, shown in ``embeddings_.metadata["text"]`` (default: the
+            first words of each document).
+        """
+        from gensim.models.doc2vec import Doc2Vec as GensimDoc2Vec
+
+        self._check_params()
+        corpus, meta = self._corpus(documents, tags, texts)
+        model = GensimDoc2Vec(
+            vector_size=self.vector_size, dm=self.dm, window=self.window,
+            min_count=self.min_count, sample=self.sample, negative=self.negative, hs=self.hs,
+            dbow_words=self.dbow_words, epochs=self.epochs, alpha=self.alpha,
+            min_alpha=self.min_alpha, workers=1 if self.deterministic else self.workers,
+            seed=self.seed,
+        )  # fmt: skip
+        model.build_vocab(corpus)
+        self.memory_estimate_ = estimate_memory(
+            len(model.wv), self.vector_size, kind="doc2vec", n_tokens=model.corpus_total_words,
+            n_docs=len(model.dv), hs=bool(self.hs),
+        )  # fmt: skip
+        self.memory_estimate_.warn_if_too_large("Doc2Vec training")
+        self.model_, self._meta = model, meta
+        self._train_epochs(corpus)
+        return self
+
+    def _train_epochs(self, corpus: list[Any]) -> None:
+        model, epochs = self.model_, int(self.epochs)
+        self._begin()
+        try:
+            step = (self.alpha - self.min_alpha) / epochs
+            for epoch in range(1, epochs + 1):
+                t0 = time.perf_counter()
+                model.train(
+                    corpus, total_examples=model.corpus_count, epochs=1,
+                    start_alpha=self.alpha - step * (epoch - 1),
+                    end_alpha=self.alpha - step * epoch,
+                )  # fmt: skip
+                speed = model.corpus_total_words / max(time.perf_counter() - t0, 1e-9)
+                self.epochs_trained_ = epoch
+                self.embeddings_ = self._document_embeddings()
+                self._emit(epoch, None, speed, "words/s", _probe_metrics(self.probes, self))
+                if self.stop_requested:
+                    break
+        finally:
+            # gensim's train(epochs=1) overwrote these; infer() and model_ users need the plan
+            model.epochs, model.alpha, model.min_alpha = epochs, self.alpha, self.min_alpha
+            model.callbacks = ()
+            self._finish()
+
+    def _document_embeddings(self) -> Embeddings:
+        keys = [str(k) for k in self.model_.dv.index_to_key]
+        meta = self._meta.reindex(keys).rename_axis("tag").reset_index()
+        return Embeddings(keys, self.model_.dv.vectors, metadata=meta)
+
+    # ----------------------------------------------------------------- inference
+    def _require_fit(self) -> Any:
+        if self.model_ is None:
+            raise RuntimeError("this Doc2Vec is not fitted yet; call fit(documents) first")
+        return self.model_
+
+    def infer(self, tokens: Sequence[str], epochs: int | None = None) -> np.ndarray:
+        """A vector for a new document, the same on every call (and in every process).
+
+        gensim's ``infer_vector`` starts from a vector seeded by Python's ``hash`` (which
+        changes between processes) and trains with the model's shared random state, so
+        repeated calls differ. Here the start vector comes from ``seed`` and a CRC of the
+        words, and the random state is reseeded before each call; the training steps are
+        gensim's own (``train_document_dm`` / ``train_document_dbow``).
+
+        Examples
+        --------
+        >>> d2v = Doc2Vec(vector_size=4, min_count=1, epochs=2).fit([["a", "b"], ["b", "c"]])
+        >>> v = d2v.infer(["a", "c"])
+        >>> v.shape, bool((v == d2v.infer(["a", "c"])).all())
+        ((4,), True)
+        """
+        from gensim.models import doc2vec_inner as inner
+
+        model = self._require_fit()
+        if isinstance(tokens, str | bytes):
+            raise TypeError("infer() takes a list of tokens, not a str; use ek.tokenize(text)")
+        words = check_corpus([tokens], "tokens", max_len=sys.maxsize)[0]
+        if not any(w in model.wv.key_to_index for w in words):
+            warnings.warn(
+                f"none of the {len(words)} tokens is in the vocabulary; the inferred vector "
+                "carries no information",
+                UserWarning,
+                stacklevel=2,
+            )
+        size, n_epochs = model.dv.vector_size, int(epochs or self.epochs)
+        rng = np.random.default_rng([self.seed, zlib.crc32(" ".join(words).encode("utf-8"))])
+        vec = ((rng.random(size) - 0.5) / size).astype(np.float32).reshape(1, size)
+        model.random = np.random.RandomState(self.seed)
+        lockf, work = np.ones(1, dtype=np.float32), np.zeros(model.layer1_size, dtype=np.float32)
+        neu1 = np.zeros(model.layer1_size, dtype=np.float32)
+        alpha, delta = self.alpha, (self.alpha - self.min_alpha) / max(n_epochs - 1, 1)
+        for _ in range(n_epochs):
+            kw = dict(
+                learn_words=False, learn_hidden=False, doctag_vectors=vec, doctags_lockf=lockf
+            )
+            if model.sg:
+                inner.train_document_dbow(model, words, [0], alpha, work, **kw)
+            else:
+                inner.train_document_dm(model, words, [0], alpha, work, neu1, **kw)
+            alpha -= delta
+        return vec[0].copy()
+
+    def infer_many(
+        self,
+        documents: Iterable[Sequence[str]],
+        labels: Sequence[Any] | None = None,
+        texts: Sequence[str] | None = None,
+        epochs: int | None = None,
+    ) -> Embeddings:
+        """Inferred vectors for several token lists, as :class:`Embeddings`.
+
+        Row ``i`` equals ``infer(documents[i])``. Labels default to "0", "1", ...;
+        ``metadata["text"]`` holds ``texts`` or the first words of each document.
+        """
+        docs = check_corpus(documents, "documents", max_len=sys.maxsize)
+        if labels is not None and len(labels) != len(docs):
+            raise ValueError(f"{len(labels)} labels for {len(docs)} documents; they must match")
+        if texts is not None and len(texts) != len(docs):
+            raise ValueError(f"{len(texts)} texts for {len(docs)} documents; they must match")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            vectors = np.stack([self.infer(d, epochs=epochs) for d in docs])
+        shown = texts if texts is not None else [" ".join(d[:_PREVIEW_WORDS]) for d in docs]
+        names = range(len(docs)) if labels is None else labels
+        return Embeddings(names, vectors, metadata={"text": [_preview(t) for t in shown]})
+
+    def save(self, path: str | Path) -> Path:
+        """Save the gensim model (``Doc2Vec.load(path)`` in gensim reads it back)."""
+        model = self._require_fit()
+        model.callbacks = ()
+        model.save(str(path))
+        return Path(path)

