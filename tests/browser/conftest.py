@@ -73,10 +73,15 @@ def write_notebook(path: Path, cells: list[str]) -> None:
     """Write a notebook of code cells (nbformat 4, python3 kernel)."""
     nb = {
         "cells": [
-            {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
-             "source": src}
+            {
+                "cell_type": "code",
+                "metadata": {},
+                "execution_count": None,
+                "outputs": [],
+                "source": src,
+            }
             for src in cells
-        ],  # fmt: skip
+        ],
         "metadata": {
             "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
         },
