@@ -138,3 +138,51 @@ def test_procrustes_different_dims_and_errors(small):
     other = ek.Embeddings(["zzz1", "zzz2", "the"], np.eye(3))
     with pytest.raises(ValueError, match="1 are shared"):
         project.procrustes(small, other)
+
+
+# ----------------------------------------------------------------- static plot
+def test_plot_subsample_rule_in_title(glove):
+    import matplotlib.pyplot as plt
+
+    ax = glove.plot("pca", max_points=500, max_labels=10)
+    assert ax.get_title() == "PCA of the first 500 of 400,000 points (row order); 10 labelled"
+    assert len(ax.collections[0].get_offsets()) == 500
+    texts = [t.get_text() for t in ax.texts]
+    assert texts == glove.labels[:10]
+    plt.close(ax.figure)
+
+
+def test_plot_named_labels_are_drawn_even_beyond_the_subsample(glove):
+    import matplotlib.pyplot as plt
+
+    far = glove.labels[300_000]
+    ax = glove.plot(max_points=200, labels=["the", far])
+    assert ax.get_title().endswith("(row order) + 1 named; 2 labelled")
+    assert sorted(t.get_text() for t in ax.texts) == sorted(["the", far])
+    assert len(ax.collections[0].get_offsets()) == 201
+    plt.close(ax.figure)
+    with pytest.raises(KeyError, match="not in the embeddings"):
+        glove.plot(max_points=10, labels=["qqqzzzxx"])
+    with pytest.raises(ValueError, match="max_points must be a positive integer"):
+        glove.plot(max_points=0)
+
+
+def test_plot_colour_precomputed_and_untrusted_labels():
+    import matplotlib.pyplot as plt
+
+    labels = ["<img src=x onerror=alert(1)>", "$\\frac{", "plain", "x$y$"]
+    meta = {"kind": ["a", "b", "a", "$b"], "n": [1.0, 2.0, 3.0, 4.0]}
+    emb = ek.Embeddings(labels, np.eye(4), metadata=meta)
+    ax = emb.plot(method=[[0, 0], [1, 0], [0, 1], [1, 1]], color="kind")
+    ax.figure.canvas.draw()  # mathtext would fail here on "$\frac{" if it were parsed
+    assert [t.get_text() for t in ax.texts] == labels
+    assert ax.get_title() == "Layout of 4 points; 4 labelled"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["\\$b", "a", "b"]
+    plt.close(ax.figure)
+    with pytest.raises(ValueError, match=r"not a metadata column; columns: \['kind', 'n'\]"):
+        emb.plot(color="genre")
+    with pytest.raises(ValueError, match="color has 2 values for 4 points"):
+        emb.plot(color=[1, 2])
+    ax = emb.plot(method="pca", color=np.arange(4.0), labels=False)
+    assert len(ax.texts) == 0 and ax.get_title() == "PCA of 4 points; 0 labelled"
+    plt.close(ax.figure)
