@@ -154,22 +154,24 @@ def test_search_substring_and_regex(emb: ek.Embeddings, coords: np.ndarray) -> N
     assert "invalid regex '('" in r3["error"] and b3 == []
 
 
-def test_click_gives_neighbours_of_the_original_space(emb: ek.Embeddings, coords) -> None:
+@pytest.mark.parametrize("metric", ["euclidean", "cosine", "dot"])
+def test_click_gives_neighbours_of_the_original_space(emb: ek.Embeddings, coords, metric) -> None:
     clicked: list[str] = []
-    p = Projector(emb, method=coords, k=4, metric="euclidean")
+    p = Projector(emb, method=coords, k=4, metric=metric)
     p.on_click(clicked.append)
     front(p, {"type": "neighbours", "i": 3, "req": 9})
     ((reply, _),) = replies(p)
-    expected = emb.neighbours("word3", k=4, metric="euclidean")
+    expected = emb.neighbours("word3", k=4, metric=metric)
     assert [it[1] for it in reply["items"]] == expected["label"].tolist()
     np.testing.assert_allclose([it[2] for it in reply["items"]], expected["score"])
     assert [it[0] for it in reply["items"]] == [emb.index(x) for x in expected["label"]]
-    assert (reply["label"], reply["metric"], reply["k"], clicked) == (
-        "word3",
-        "euclidean",
-        4,
-        ["word3"],
-    )
+    assert (reply["label"], reply["metric"], reply["k"], clicked) == ("word3", metric, 4, ["word3"])
+
+
+def test_k_larger_than_the_vocabulary_lists_everything_else() -> None:
+    emb = ek.Embeddings(["a", "b", "c"], [[1, 0], [0.9, 0.1], [0, 1]])
+    p = Projector(emb, method=[[0, 0], [1, 0], [0, 1]], k=10)
+    assert [it[1] for it in p.neighbours(0)["items"]] == ["b", "c"]
 
 
 def test_lasso_selection_reaches_python(emb: ek.Embeddings, coords: np.ndarray) -> None:

@@ -32,6 +32,7 @@ import anywidget
 import numpy as np
 import traitlets as t
 
+from .. import search
 from ..search import check_metric
 from . import _projector_data as data
 from ._serialize import png_data_url, to_json
@@ -180,14 +181,24 @@ class Projector(anywidget.AnyWidget):
         return np.asarray([], dtype=np.uint32) if rows is None else np.asarray(rows)
 
     def neighbours(self, i: int) -> dict[str, Any]:
-        """The click answer for row ``i``: label, metric, k and ``[[row, label, score], ...]``."""
-        label = self._label(i)
-        frame = self.emb.neighbours(label, k=min(self.k, max(1, len(self.emb) - 1)),
-                                    metric=self.metric)  # fmt: skip
-        index = self.emb.key_to_index
-        items = [[int(index[lab]), str(lab), float(s)] for lab, s in zip(frame["label"],
-                 frame["score"], strict=True)]  # fmt: skip
-        return {"i": int(i), "label": label, "metric": self.metric, "k": self.k, "items": items}
+        """The click answer for row ``i``: label, metric, k and ``[[row, label, score], ...]``.
+
+        The same exact search as ``emb.neighbours(label, k, metric)`` (the point itself
+        excluded), called on row indices so that no label list is rebuilt per click.
+        """
+        vectors = self.emb.vectors
+        norms = self.emb.norms if self.metric in ("cosine", "euclidean") else None
+        idx, val = search.topk(
+            vectors, vectors[i : i + 1], min(self.k, len(self.emb)), metric=self.metric,
+            norms=norms, exclude=[[i]],
+        )  # fmt: skip
+        keep = idx[0] >= 0
+        items = [
+            [int(j), self._label(int(j)), float(v)]
+            for j, v in zip(idx[0][keep], val[0][keep], strict=True)
+        ]
+        return {"i": int(i), "label": self._label(i), "metric": self.metric, "k": self.k,
+                "items": items}  # fmt: skip
 
     # ----------------------------------------------------------------- messages
     def _label(self, i: int) -> str:
