@@ -16,9 +16,12 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import lzma
 import re
 import warnings
+import zlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -30,6 +33,7 @@ from ._io_common import FormatError, atomic_writer, compression_of, open_bytes
 
 _WS = b" \t\r\n\x0b\x0c"
 _BAD_LABEL = re.compile(r"[ \n\r]")
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1f\x7f]")
 _CHUNK_VALUES = 10_000_000  # values per pandas chunk (~40 MB of float32)
 
 
@@ -40,8 +44,20 @@ class _Fallback(Exception):
 # ----------------------------------------------------------------------------- headers
 def first_line(path: Path, compression: str | None, limit: int = 1 << 20) -> bytes:
     """The first line (without its newline), at most ``limit`` bytes."""
-    with open_bytes(path, compression) as f:
+    with decompression_errors(path, 1), open_bytes(path, compression) as f:
         return f.readline(limit).rstrip(b"\r\n")
+
+
+@contextlib.contextmanager
+def decompression_errors(path: Path, line: int | None = None, offset: int | None = None) -> Any:
+    """Turn a damaged ``.gz``/``.bz2``/``.xz`` stream into a `FormatError`."""
+    try:
+        yield
+    except (EOFError, OSError, zlib.error, lzma.LZMAError) as e:
+        if isinstance(e, FileNotFoundError):
+            raise
+        msg = f"cannot read the data ({type(e).__name__}: {e}); corrupt or truncated file?"
+        raise FormatError(path, msg, line=line, offset=offset) from None
 
 
 def parse_header(line: bytes) -> tuple[int, int] | None:
@@ -53,16 +69,22 @@ def parse_header(line: bytes) -> tuple[int, int] | None:
 
 
 def looks_binary(path: Path, compression: str | None, dim: int) -> bool:
-    """After a header, is the data binary (word2vec ``-binary 1``) rather than text?"""
+    """After a header, is the data binary (word2vec ``-binary 1``) rather than text?
+
+    Text is UTF-8 without control bytes; float32 data almost never is (any 0.0, 1.0
+    or small integer holds a zero byte).
+    """
     with open_bytes(path, compression) as f:
         f.readline(1 << 20)
-        data = f.read(4 * dim + 4096)
-    line = data.split(b"\n", 1)[0].rstrip(_WS).split(b" ")
-    if len(line) != dim + 1:
+        data = f.read(16 * dim + 4096)
+    line, newline, _ = data.partition(b"\n")
+    if not newline:
+        line = line[:-4]  # may end inside a multi-byte character
+    if _CONTROL_BYTES.search(line):
         return True
     try:
-        [float(t) for t in line[1:]]
-    except ValueError:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
         return True
     return False
 
@@ -158,7 +180,7 @@ def _read_fast(path: Path, skip: int, count: int | None, dim: int) -> tuple[list
     if out is None:
         out = np.concatenate(blocks) if blocks else np.empty((0, dim), np.float32)
     elif pos < len(out):
-        raise _too_few(path, skip, len(out), pos)
+        raise _too_few(path, len(out), pos)
     return labels, out
 
 
@@ -172,11 +194,18 @@ def _too_many(path: Path, skip: int, count: int) -> FormatError:
     )
 
 
-def _too_few(path: Path, skip: int, count: int, got: int) -> FormatError:
+def _too_few(path: Path, count: int, got: int) -> FormatError:
+    lines, last = 0, b"\n"
+    with open_bytes(path, compression_of(path)) as f:
+        while block := f.read(1 << 24):
+            lines += block.count(b"\n")
+            last = block[-1:]
+    lines += last != b"\n"
     return FormatError(
         path,
-        f"the header (line 1) promises {count:,} vectors but the file holds only "
-        f"{got:,} (truncated?)",
+        f"the file ends after {got:,} vectors but its header (line 1) promises {count:,} "
+        "(truncated?)",
+        line=lines + 1,
     )
 
 
@@ -185,7 +214,12 @@ def _read_slow(path: Path, skip: int, count: int | None, dim: int) -> tuple[list
     rows: list[np.ndarray] = []
     lineno = 0
     with open_bytes(path, compression_of(path)) as f:
-        for lineno, raw in enumerate(f, 1):
+        lines = enumerate(f, 1)
+        while True:
+            with decompression_errors(path, line=lineno + 1):
+                lineno, raw = next(lines, (lineno, None))
+            if raw is None:
+                break
             body = raw.rstrip(_WS)
             if lineno <= skip or not body:
                 continue
@@ -298,21 +332,20 @@ _MAX_LABEL_BYTES = 1 << 16
 def read_binary(path: Path) -> tuple[list[str], np.ndarray]:
     """Labels and vectors from a word2vec binary file (gensim or the original C tool)."""
     with open_bytes(path, compression_of(path)) as f:
-        head = f.readline(1024)
+        with decompression_errors(path, offset=0):
+            head = f.readline(1024)
         hdr = parse_header(head.rstrip(b"\r\n"))
         if hdr is None or not head.endswith(b"\n"):
             raise FormatError(
                 path, f"expected a header 'count dimensions', got {head[:60]!r}", offset=0
             )
-        labels, vectors, offsets, end = _read_records(path, f, hdr[0], hdr[1], len(head))
-        tail = f.read(_READ_CHUNK)
-    if end.strip(_WS) or tail.strip(_WS):
-        at = offsets[-1] + 1 if offsets else len(head)
+        labels, vectors, offsets, end, at = _read_records(path, f, hdr[0], hdr[1], len(head))
+        with decompression_errors(path, offset=at + len(end)):
+            end += f.read(_READ_CHUNK)
+    if end.strip(_WS):
+        at += len(end) - len(end.lstrip(_WS))
         raise FormatError(
-            path,
-            f"unexpected data after the {hdr[0]:,} vectors the header promises "
-            f"(the last one starts at byte {at - 1})",
-            offset=at,
+            path, f"unexpected data after the {hdr[0]:,} vectors the header promises", offset=at
         )
     finite = np.isfinite(vectors).all(axis=1)
     if not finite.all():
@@ -326,8 +359,12 @@ def read_binary(path: Path) -> tuple[list[str], np.ndarray]:
 
 def _read_records(
     path: Path, f: object, count: int, dim: int, base: int
-) -> tuple[list[str], np.ndarray, list[int], bytes]:
-    """Parse ``count`` records ``label<space><dim float32>[\\n]``; returns the leftover bytes."""
+) -> tuple[list[str], np.ndarray, list[int], bytes, int]:
+    """Parse ``count`` records ``label<space><dim float32>[\\n]``.
+
+    Returns labels, vectors, record offsets, the bytes read past the last record and
+    their offset.
+    """
     read = f.read  # type: ignore[attr-defined]
     width = 4 * dim
     out = np.empty((count, dim), np.float32)
@@ -346,7 +383,8 @@ def _read_records(
                     "corrupt file?",
                     offset=base + pos,
                 )
-            more = b"" if eof else read(_READ_CHUNK)
+            with decompression_errors(path, offset=base + len(buf)):
+                more = b"" if eof else read(_READ_CHUNK)
             if not more:
                 raise FormatError(
                     path,
@@ -369,7 +407,7 @@ def _read_records(
         offsets.append(start)
         out[i] = np.frombuffer(buf, "<f4", dim, sp + 1)
         pos = sp + 1 + width
-    return labels, out, offsets, buf[pos:]
+    return labels, out, offsets, buf[pos:], base + pos
 
 
 def check_unique_binary(path: Path, labels: list[str], offsets: list[int]) -> None:
