@@ -1,0 +1,378 @@
+"""A live training dashboard: parameter controls, Start/Stop, progress, charts, neighbours.
+
+The dashboard observes a trainer's :class:`~embedkit.train.events.TrainingEvent` s. It
+trains either blocking (:meth:`TrainingDashboard.fit`, for scripts and nbval) or in a
+background thread (:meth:`TrainingDashboard.start`) so the Stop button works while
+the notebook cell is free. Its charts also render as a static PNG, so a saved
+notebook shows them without a kernel.
+
+Examples
+--------
+>>> from embedkit.train.documents import Doc2Vec
+>>> docs = [["a", "b", "c"], ["b", "c", "d"], ["c", "d", "e"]] * 4
+>>> dash = TrainingDashboard(Doc2Vec(vector_size=4, min_count=1, epochs=2), docs)
+>>> dash
+TrainingDashboard(Doc2Vec, epoch 0/2, ready)
+>>> dash.fit()
+TrainingDashboard(Doc2Vec, epoch 2/2, finished)
+>>> sorted(dash.controls)[:3]
+['alpha', 'dbow_words', 'deterministic']
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import threading
+import time
+from typing import Any
+
+import pandas as pd
+
+from ..train.events import TrainingEvent
+
+_RENDER_EVERY = 0.25  # seconds between chart renders while training (the last always renders)
+
+
+def _control(name: str, value: Any, choices: tuple[Any, ...] | None) -> Any:
+    """An ipywidgets control for one parameter, or None for a type it cannot edit."""
+    import ipywidgets as w
+
+    style = {"description_width": "initial"}
+    layout = w.Layout(width="auto")
+    if choices:
+        options = [(str(c), c) for c in choices]
+        if value not in choices:
+            options.append((str(value), value))
+        return w.Dropdown(options=options, value=value, description=name, style=style)
+    if isinstance(value, bool):
+        return w.Checkbox(value=value, description=name, indent=False, layout=layout)
+    if isinstance(value, int):
+        return w.IntText(value=value, description=name, style=style, layout=layout)
+    if isinstance(value, float):
+        return w.FloatText(value=value, description=name, style=style, layout=layout)
+    if isinstance(value, str):
+        return w.Text(value=value, description=name, style=style, layout=layout)
+    return None
+
+
+def _default_preview(labels: list[str], n: int = 4) -> list[str]:
+    """A few labels spread over the list (frequency order for words: skip the top)."""
+    picks = sorted({min(len(labels) - 1, len(labels) // d) for d in (20, 10, 5, 3)})
+    return [labels[i] for i in picks][:n]
+
+
+class TrainingDashboard:
+    """Train a model and watch it: controls, Start/Stop, progress, charts, neighbours.
+
+    Parameters
+    ----------
+    trainer : embedkit.train.Trainer
+        Any embedkit trainer (Word2Vec, Doc2Vec, SentenceEncoder, ...).
+    data
+        What ``trainer.fit`` takes (a corpus, texts, ...).
+    preview : list of str, optional
+        Labels whose neighbours the end summary shows (default: a few spread labels).
+    n_neighbours : int
+        Neighbours per preview label.
+    **fit_kwargs
+        More arguments for ``trainer.fit(data, **fit_kwargs)``.
+
+    Attributes
+    ----------
+    controls : dict
+        Parameter name -> ipywidgets control; editing one calls ``trainer.set_params``.
+    events : list of TrainingEvent
+        The epoch events of the last run.
+    state : str
+        "ready", "running", "finished", "stopped" or "failed".
+    """
+
+    def __init__(
+        self,
+        trainer: Any,
+        data: Any,
+        *,
+        preview: list[str] | None = None,
+        n_neighbours: int = 3,
+        **fit_kwargs: Any,
+    ) -> None:
+        self.trainer = trainer
+        self.data = data
+        self.fit_kwargs = fit_kwargs
+        self.preview = preview
+        self.n_neighbours = n_neighbours
+        self.events: list[TrainingEvent] = []
+        self.state = "ready"
+        self.epoch = 0
+        self.error_: BaseException | None = None
+        self._thread: threading.Thread | None = None
+        self._last_render = 0.0
+        self._summary: pd.DataFrame | None = None
+        self._build()
+
+    # ----------------------------------------------------------------- widgets
+    def _build(self) -> None:
+        import ipywidgets as w
+
+        choices = getattr(self.trainer, "param_choices", {})
+        self.controls: dict[str, Any] = {}
+        self.skipped_params: list[str] = []
+        for name, value in self.trainer.get_params().items():
+            ctl = _control(name, value, choices.get(name))
+            if ctl is None:
+                self.skipped_params.append(name)
+                continue
+            ctl.observe(self._on_control, names="value")
+            self.controls[name] = ctl
+        grid = w.GridBox(
+            list(self.controls.values()),
+            layout=w.Layout(grid_template_columns="repeat(auto-fill, minmax(190px, 1fr))"),
+        )
+        self.start_button = w.Button(description="Start", icon="play", button_style="success")
+        self.stop_button = w.Button(
+            description="Stop", icon="stop", button_style="danger", disabled=True
+        )
+        self.start_button.on_click(lambda _: self.start())
+        self.stop_button.on_click(lambda _: self.stop())
+        self.progress = w.FloatProgress(value=0.0, min=0.0, max=1.0, description="progress")
+        self.status = w.Label(value=self._status_text())
+        self.chart = w.Image(format="png", layout=w.Layout(max_width="760px"))
+        self.summary_html = w.HTML(value="")
+        title = w.HTML(value=f"<b>{html.escape(type(self.trainer).__name__)}</b> training")
+        self.widget = w.VBox(
+            [
+                title,
+                grid,
+                w.HBox([self.start_button, self.stop_button, self.progress, self.status]),
+                self.chart,
+                self.summary_html,
+            ]
+        )
+
+    def _on_control(self, change: dict[str, Any]) -> None:
+        name = change["owner"].description
+        self.trainer.set_params(**{name: change["new"]})
+        self.status.value = self._status_text()
+
+    def _set_running(self, running: bool) -> None:
+        for ctl in self.controls.values():
+            ctl.disabled = running
+        self.start_button.disabled = running
+        self.stop_button.disabled = not running
+
+    # ----------------------------------------------------------------- observer
+    def on_start(self, trainer: Any) -> None:
+        """Observer hook: a run begins."""
+        self.events = []
+        self.epoch = 0
+        self.state = "running"
+        self.progress.value = 0.0
+        estimate = getattr(trainer, "memory_estimate_", None)
+        self.status.value = f"training…  {estimate}" if estimate is not None else "training…"
+
+    def on_event(self, event: TrainingEvent) -> None:
+        """Observer hook: a batch or an epoch ended."""
+        if event.progress is not None:
+            self.progress.value = float(event.progress)
+        if event.stage != "epoch":
+            self.status.value = self._event_text(event)
+            return
+        self.events.append(event)
+        self.epoch = event.epoch
+        self.status.value = self._event_text(event)
+        if time.perf_counter() - self._last_render >= _RENDER_EVERY:
+            self._render_chart()
+
+    def on_end(self, trainer: Any) -> None:
+        """Observer hook: the run ended (finished, or stopped early)."""
+        planned = self._planned()
+        early = isinstance(planned, int) and self.epoch < planned
+        self.state = "stopped" if getattr(trainer, "stopped_", False) and early else "finished"
+        self._render_chart()
+        self.status.value = self._status_text()
+
+    # ----------------------------------------------------------------- running
+    def fit(self) -> TrainingDashboard:
+        """Train in this thread (blocking; for scripts and nbval). Returns self."""
+        self._check_idle()
+        self._run()
+        return self
+
+    run = fit
+
+    def start(self) -> TrainingDashboard:
+        """Train in a background thread; the Stop button (or :meth:`stop`) ends it early."""
+        self._check_idle()
+        self.state = "running"
+        self._set_running(True)
+        self._thread = threading.Thread(
+            target=self._run, kwargs={"reraise": False}, name="embedkit-train"
+        )
+        self._thread.daemon = True
+        self._thread.start()
+        return self
+
+    def stop(self) -> TrainingDashboard:
+        """Ask the trainer to stop after the current epoch; what was learned is kept."""
+        self.trainer.stop()
+        if self.state == "running":
+            self.status.value = f"stopping after epoch {self.epoch + 1}…"
+        return self
+
+    def wait(self, timeout: float | None = None) -> TrainingDashboard:
+        """Wait for a :meth:`start` ed run; re-raises its error if it failed."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+            if self._thread.is_alive():
+                raise TimeoutError(f"training still running after {timeout} s")
+        if self.error_ is not None:
+            raise self.error_
+        return self
+
+    @property
+    def running(self) -> bool:
+        """True while a run is in progress."""
+        return self.state == "running"
+
+    def _check_idle(self) -> None:
+        if self._thread is not None and self._thread.is_alive():
+            raise RuntimeError("training is already running; press Stop or call wait() first")
+
+    def _run(self, reraise: bool = True) -> None:
+        """Train; an error is kept in ``error_`` and shown in the status line."""
+        self.error_ = None
+        self._summary = None
+        self.summary_html.value = ""
+        self._set_running(True)
+        self.trainer.add_observer(self)
+        try:
+            self.trainer.fit(self.data, **self.fit_kwargs)
+            self._show_summary()
+        except BaseException as exc:
+            self.error_ = exc
+            self.state = "failed"
+            self.status.value = f"failed: {type(exc).__name__}: {exc}"
+            if reraise:
+                raise
+        finally:
+            self.trainer.remove_observer(self)
+            self._set_running(False)
+
+    # ----------------------------------------------------------------- text
+    def _planned(self) -> Any:
+        return getattr(self.trainer, "epochs", "?")
+
+    def _event_text(self, event: TrainingEvent) -> str:
+        if event.stage == "epoch":
+            return event.describe()
+        speed = "" if event.throughput is None else f"  {event.throughput:,.0f} {event.unit}"
+        return f"{event.stage} {100 * (event.progress or 0):.0f}%{speed}  {event.elapsed:.1f} s"
+
+    def _status_text(self) -> str:
+        head = f"{self.state}: epoch {self.epoch}/{self._planned()}"
+        if self.events:
+            last = self.events[-1]
+            speed = "" if last.throughput is None else f", {last.throughput:,.0f} {last.unit}"
+            return f"{head}{speed}, {last.elapsed:.1f} s"
+        return head
+
+    def __repr__(self) -> str:
+        name = type(self.trainer).__name__
+        return f"TrainingDashboard({name}, epoch {self.epoch}/{self._planned()}, {self.state})"
+
+    # ----------------------------------------------------------------- charts
+    @property
+    def history(self) -> pd.DataFrame:
+        """One row per epoch of the last run (as the trainer's ``history_``)."""
+        return pd.DataFrame([e.as_row() for e in self.events])
+
+    def figure(self) -> Any:
+        """The charts as a matplotlib Figure: loss, and probe metrics (or throughput)."""
+        from matplotlib.figure import Figure
+
+        fig = Figure(figsize=(8, 2.6), dpi=90, layout="constrained")
+        ax_loss, ax_right = fig.subplots(1, 2)
+        hist = self.history
+        if hist.empty:
+            for ax in (ax_loss, ax_right):
+                ax.text(0.5, 0.5, "no epochs yet", ha="center", va="center", color="grey")
+                ax.set_xticks([])
+                ax.set_yticks([])
+            return fig
+        self._plot_loss(ax_loss, hist)
+        metrics = list(self.events[-1].metrics)
+        if metrics:
+            for name in metrics:
+                ax_right.plot(hist["epoch"], hist[name], marker="o", ms=3, label=name)
+            ax_right.set_title("probe metrics")
+            ax_right.legend(fontsize="small")
+        else:
+            speed = hist.columns[2]
+            ax_right.plot(hist["epoch"], hist[speed], marker="o", ms=3, color="tab:green")
+            ax_right.set_title(speed.replace("_", " "))
+        ax_right.set_xlabel("epoch")
+        return fig
+
+    def _plot_loss(self, ax: Any, hist: pd.DataFrame) -> None:
+        ax.set_title("loss")
+        ax.set_xlabel("epoch")
+        if hist["loss"].notna().any():
+            ax.plot(hist["epoch"], hist["loss"], marker="o", ms=3)
+        else:
+            note = f"n/a: {type(self.trainer).__name__} reports no loss"
+            ax.text(0.5, 0.5, note, ha="center", va="center", color="grey", transform=ax.transAxes)
+            ax.set_yticks([])
+
+    def to_png(self) -> bytes:
+        """The charts as PNG bytes."""
+        buf = io.BytesIO()
+        self.figure().savefig(buf, format="png")
+        return buf.getvalue()
+
+    def _render_chart(self) -> None:
+        self._last_render = time.perf_counter()
+        self.chart.value = self.to_png()
+
+    # ----------------------------------------------------------------- summary
+    def summary(self) -> pd.DataFrame:
+        """Neighbours of a few preview labels in ``trainer.embeddings_`` (query, rank)."""
+        emb = getattr(self.trainer, "embeddings_", None)
+        if emb is None or len(emb) < 2:
+            raise RuntimeError("nothing trained yet; call fit() or start() first")
+        queries = [q for q in (self.preview or _default_preview(emb.labels)) if q in emb]
+        if not queries:
+            raise ValueError(f"none of the preview labels {self.preview!r} is in the embeddings")
+        k = min(self.n_neighbours, len(emb) - 1)
+        return emb.neighbours(queries, k=k)
+
+    def _show_summary(self) -> None:
+        emb = getattr(self.trainer, "embeddings_", None)
+        if emb is None or len(emb) < 2:
+            return
+        self._summary = self.summary()
+        text = None
+        if emb.metadata is not None and "text" in emb.metadata:
+            text = dict(zip(emb.labels, emb.metadata["text"], strict=True))
+
+        def show(label: str) -> str:
+            shown = label if text is None else f"{label}: {str(text[label])[:60]}"
+            return html.escape(shown)
+
+        rows = []
+        for query, frame in self._summary.groupby(level="query", sort=False):
+            near = ", ".join(
+                f"{show(lab)} ({score:.2f})"
+                for lab, score in zip(frame["label"], frame["score"], strict=True)
+            )
+            rows.append(f"<tr><td><b>{show(str(query))}</b></td><td>{near}</td></tr>")
+        head = html.escape(self._status_text())
+        self.summary_html.value = f"<p>{head}</p><table>{''.join(rows)}</table>"
+
+    # ----------------------------------------------------------------- display
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
+        data = dict(self.widget._repr_mimebundle_(**kwargs) or {})
+        data["text/plain"] = repr(self)
+        data["image/png"] = base64.b64encode(self.to_png()).decode("ascii")
+        return data
