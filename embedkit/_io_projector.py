@@ -266,7 +266,8 @@ def _read_vectors_slow(path: Path) -> np.ndarray:
 
 
 def _parse_floats(path: Path, lineno: int, parts: list[bytes]) -> np.ndarray:
-    for j, tok in enumerate(parts):
+    for j, raw in enumerate(parts):
+        tok = raw.decode("utf-8", "replace")
         try:
             value = float(tok)
         except ValueError:
@@ -274,7 +275,9 @@ def _parse_floats(path: Path, lineno: int, parts: list[bytes]) -> np.ndarray:
             raise FormatError(
                 path, f"value {j + 1} is not a number: {tok[:40]!r}{hint}", line=lineno
             ) from None
-        if not np.isfinite(np.float32(value)):
+        with np.errstate(over="ignore"):
+            as_float32 = np.float32(value)
+        if not np.isfinite(as_float32):
             raise FormatError(path, f"value {j + 1} is not finite: {tok[:40]!r}", line=lineno)
     return np.array([float(t) for t in parts], dtype=np.float32)
 

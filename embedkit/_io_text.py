@@ -337,7 +337,10 @@ def read_binary(path: Path) -> tuple[list[str], np.ndarray]:
         hdr = parse_header(head.rstrip(b"\r\n"))
         if hdr is None or not head.endswith(b"\n"):
             raise FormatError(
-                path, f"expected a header 'count dimensions', got {head[:60]!r}", offset=0
+                path,
+                f"expected a header 'count dimensions', got {head[:60]!r} (a fastText .bin "
+                "model is not word2vec binary: use gensim.models.fasttext.load_facebook_vectors)",
+                offset=0,
             )
         labels, vectors, offsets, end, at = _read_records(path, f, hdr[0], hdr[1], len(head))
         with decompression_errors(path, offset=at + len(end)):

@@ -393,6 +393,7 @@ def test_projector_numeric_labels(tmp_path):
     [
         ("1\t2\n3\t4\t5\n", "a\nb\n", "vectors.tsv", 2, r"expected 2 tab-separated values"),
         ("1\t2\n3\tnan\n", "a\nb\n", "vectors.tsv", 2, r"value 2 is not finite"),
+        ("1\t2\n1e60\t3\n", "a\nb\n", "vectors.tsv", 2, r"value 1 is not finite"),
         ("x\ty\n1\t2\n", "a\n", "vectors.tsv", 1, r"not a number.*no header"),
         ("1\n2\n", "a\nb\n", "vectors.tsv", 1, r"needs >= 2"),
         ("1\t2\n3\t4\n", "a\nb\nc\n", "metadata.tsv", 3, r"3 metadata rows for 2 vectors"),
