@@ -111,6 +111,7 @@ def blocked_topk(
             if ex is not None:
                 _mask(block, ex[qs], r0, r1)
             bi, bv = _select(block, min(k, r1 - r0))
+            del block  # free it before the next block is computed: one block at a time
             best_i, best_v = _merge(best_i, best_v, bi + r0, bv, k)
         order = np.argsort(-best_v, axis=1, kind="stable")
         best_i = np.take_along_axis(best_i, order, axis=1)

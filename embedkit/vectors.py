@@ -391,10 +391,10 @@ class Embeddings:
         self, idx: np.ndarray, val: np.ndarray, names: list[str], single: bool, metric: str
     ) -> pd.DataFrame:
         keep = idx >= 0
-        labels = np.asarray(self._labels, dtype=object)
-        flat = idx[keep]
+        labs = self._labels
+        flat = idx[keep].tolist()
         ranks = np.broadcast_to(np.arange(1, idx.shape[1] + 1), idx.shape)[keep]
-        frame = {"label": labels[flat] if flat.size else [], "score": val[keep].astype(np.float64)}
+        frame = {"label": [labs[j] for j in flat], "score": val[keep].astype(np.float64)}
         if single:
             out = pd.DataFrame(frame, index=pd.Index(ranks, name="rank"))
         else:
