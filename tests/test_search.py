@@ -30,7 +30,9 @@ def brute(matrix, queries, k, metric, exclude=None):
     return order, np.take_along_axis(s, order, axis=1)
 
 
-finite = st.floats(-10, 10, allow_nan=False, width=32)
+# multiples of 1/8 in [-10, 10]: exact in float32, and no squares that underflow
+# (float32 norms of vectors near 1e-22 lose precision in gensim and here alike)
+finite = st.integers(-80, 80).map(lambda x: np.float32(x / 8))
 
 
 @settings(max_examples=60, deadline=None)
