@@ -9,9 +9,9 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export MPLBACKEND := Agg
 
-.PHONY: install lab test lint typecheck unit notebooks browser benchmarks binder-check clean chromium
+.PHONY: install lab test lint typecheck unit notebooks benchmarks clean chromium js
 
-install: $(STAMP) chromium
+install: $(STAMP) chromium js
 
 $(STAMP): pyproject.toml Makefile
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,15 @@ chromium:
 	  echo "installing Debian chromium for browser tests"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+# the projector front end: js/src -> embedkit/static/projector.js (esbuild; the built
+# bundle is committed too, so a plain `pip install` works without node)
+JS_SOURCES := $(wildcard js/src/*) js/package.json js/package-lock.json js/build.mjs
+embedkit/static/projector.js: $(JS_SOURCES)
+	cd js && npm ci --no-audit --no-fund --loglevel=error && node build.mjs
+	touch $@
+
+js: embedkit/static/projector.js
 
 lab: install
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
