@@ -309,3 +309,11 @@ def test_front_end_sources_never_write_html() -> None:
         code = path.read_text(encoding="utf-8")
         for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write"):
             assert sink not in code, f"{path.name} uses {sink}"
+
+
+def test_default_layout_is_pca_from_embedkit_project(emb: ek.Embeddings) -> None:
+    from embedkit import project
+
+    p = Projector(emb)
+    assert p.method == "pca" and repr(p).startswith("Projector(63 points, pca, cosine k=10")
+    np.testing.assert_array_equal(p.coords, project.layout(emb, method="pca", seed=0))

@@ -37,6 +37,12 @@ coords = np.c_[np.arange(300) % 20, np.arange(300) // 20].astype("float32")""",
 p""",
     """print("NEIGHBOURS", json.dumps(emb.neighbours("w047", k=5)["label"].tolist()))""",
     """print("SELECTED", json.dumps(p.selected))""",
+    """from sklearn.datasets import load_digits
+digits = load_digits()
+images = (digits.images[:100] * 255 / 16).astype("uint8")
+demb = ek.Embeddings([f"digit{i}" for i in range(100)], digits.data[:100], images=images,
+                     metadata={"target": digits.target[:100]})
+Projector(demb, method=np.c_[np.arange(100) % 10, np.arange(100) // 10], color="target")""",
 ]
 
 
@@ -45,34 +51,38 @@ def page(lab: Any, browser: Any, ui: Any) -> Iterator[Any]:
     ui.write_notebook(lab.root / NOTEBOOK, CELLS)
     pg = ui.open_notebook(browser, lab, NOTEBOOK)
     ui.run_all(pg)
-    pg.wait_for_selector(".embedkit-projector[data-drawn='1']", timeout=60_000)
+    for n in (0, 1):
+        proj(pg, n).and_(pg.locator("[data-drawn='1']")).wait_for(timeout=60_000)
     yield pg
     ui.screenshot(pg, "projector-final")
     pg.close()
 
 
-def point(page: Any, i: int) -> tuple[float, float]:
+def proj(page: Any, n: int = 0) -> Any:
+    """The n-th projector on the page (0: the labelled points, 1: the digits)."""
+    return page.locator(".embedkit-projector").nth(n)
+
+
+VIEW = "document.querySelectorAll('.embedkit-projector')[{n}].__embedkitView"
+
+
+def point(page: Any, i: int, n: int = 0) -> tuple[float, float]:
     """Page coordinates of point ``i`` (asked from the view, then offset by the canvas)."""
-    x, y = page.evaluate(
-        "i => document.querySelector('.embedkit-projector').__embedkitView.screenPosition(i)", i
-    )
-    box = page.locator(".embedkit-projector canvas").bounding_box()
+    proj(page, n).scroll_into_view_if_needed()
+    x, y = page.evaluate(f"i => {VIEW.format(n=n)}.screenPosition(i)", i)
+    box = proj(page, n).locator("canvas").bounding_box()
     return box["x"] + x, box["y"] + y
 
 
 def canvas_pixels(page: Any) -> np.ndarray:
     import matplotlib.image as mpimg
 
-    png = page.locator(".embedkit-projector canvas").screenshot()
+    png = proj(page).locator("canvas").screenshot()
     return mpimg.imread(io.BytesIO(png), format="png")[:, :, :3]
 
 
 def selection(page: Any) -> list[int]:
-    return sorted(
-        page.evaluate(
-            "() => document.querySelector('.embedkit-projector').__embedkitView.selection()"
-        )
-    )
+    return sorted(page.evaluate(f"() => {VIEW.format(n=0)}.selection()"))
 
 
 def test_canvas_draws_points(page: Any, ui: Any) -> None:
@@ -87,7 +97,7 @@ def test_canvas_draws_points(page: Any, ui: Any) -> None:
 
 def test_hover_shows_label_and_metadata(page: Any) -> None:
     page.mouse.move(*point(page, 47))
-    tip = page.locator(".embedkit-projector .ek-tooltip")
+    tip = proj(page).locator(".ek-tooltip")
     tip.locator(".ek-label").get_by_text("w047", exact=True).wait_for(timeout=10_000)
     fields = tip.locator(".ek-field").all_inner_texts()
     assert fields == ["group: g3", "rank: 47"]
@@ -95,10 +105,10 @@ def test_hover_shows_label_and_metadata(page: Any) -> None:
 
 def test_xss_label_is_text_and_no_dialog(page: Any, ui: Any) -> None:
     page.mouse.move(*point(page, 299))
-    label = page.locator(".embedkit-projector .ek-tooltip .ek-label")
+    label = proj(page).locator(".ek-tooltip .ek-label")
     label.get_by_text(XSS, exact=True).wait_for(timeout=10_000)
     assert label.inner_text() == XSS
-    assert page.locator(".embedkit-projector img").count() == 0
+    assert proj(page).locator("img").count() == 0
     assert page.locator("img[src='x']").count() == 0
     page.wait_for_timeout(300)
     assert page.dialogs == []
@@ -108,18 +118,18 @@ def test_xss_label_is_text_and_no_dialog(page: Any, ui: Any) -> None:
 def test_search_highlights_and_counts(page: Any, ui: Any) -> None:
     page.mouse.move(5, 5)
     before = canvas_pixels(page)
-    box = page.locator(".embedkit-projector .ek-search")
+    box = proj(page).locator(".ek-search")
     box.fill("w01")
-    count = page.locator(".embedkit-projector .ek-count")
+    count = proj(page).locator(".ek-count")
     count.get_by_text("10 matches").wait_for(timeout=10_000)
     assert selection(page) == list(range(10, 20))
-    shown = page.locator(".embedkit-projector .ek-match").all_inner_texts()
+    shown = proj(page).locator(".ek-match").all_inner_texts()
     assert shown == [f"w01{d}" for d in range(10)]
     page.wait_for_timeout(200)
     changed = np.abs(canvas_pixels(page) - before).sum(axis=2) > 0.3
     assert changed.sum() > 50, "highlighting did not change the picture"
     ui.screenshot(page, "projector-search")
-    page.locator(".embedkit-projector .ek-regex input").check()
+    proj(page).locator(".ek-regex input").check()
     box.fill(r"^w2\d5$")
     expected = [205 + 10 * j for j in range(10)]  # w205 .. w295
     page.wait_for_function(
@@ -130,19 +140,19 @@ def test_search_highlights_and_counts(page: Any, ui: Any) -> None:
     assert count.inner_text() == "10 matches"
     assert selection(page) == expected
     box.fill("")
-    page.locator(".embedkit-projector .ek-regex input").uncheck()
+    proj(page).locator(".ek-regex input").uncheck()
 
 
 def test_click_lists_the_neighbours_python_computes(page: Any, ui: Any) -> None:
     out = page.locator(".jp-Notebook .jp-Cell").nth(2).locator(".jp-OutputArea").inner_text()
     expected = json.loads(out.split("NEIGHBOURS", 1)[1])
     page.mouse.click(*point(page, 47))
-    rows = page.locator(".embedkit-projector .ek-nbr .ek-label")
+    rows = proj(page).locator(".ek-nbr .ek-label")
     rows.nth(4).wait_for(timeout=10_000)
     assert rows.all_inner_texts() == expected
-    head = page.locator(".embedkit-projector .ek-nbr-head").inner_text()
+    head = proj(page).locator(".ek-nbr-head").inner_text()
     assert "w047" in head and "cosine" in head and "k=5" in head
-    scores = [float(s) for s in page.locator(".ek-nbr .ek-score").all_inner_texts()]
+    scores = [float(s) for s in proj(page).locator(".ek-nbr .ek-score").all_inner_texts()]
     assert scores == sorted(scores, reverse=True)
     assert selection(page) == sorted([47, *(int(x[1:]) for x in expected)])
     ui.screenshot(page, "projector-neighbours")
@@ -153,17 +163,36 @@ def test_lasso_selection_reaches_the_kernel(page: Any, ui: Any) -> None:
     xs, ys = [c[0] for c in corners], [c[1] for c in corners]
     pad = (xs[1] - xs[0]) / 19 / 2  # half the grid spacing
     left, right, top, bottom = min(xs) - pad, max(xs) + pad, min(ys) - pad, max(ys) + pad
-    page.locator(".embedkit-projector .ek-lasso").click()
+    proj(page).locator(".ek-lasso").click()
     page.mouse.move(left, top)
     page.mouse.down()
     for x, y in [(right, top), (right, bottom), (left, bottom), (left, top + 1)]:
-        page.mouse.move(x, y, steps=12)
+        page.mouse.move(x, y, steps=3)  # each move costs a SwiftShader frame
     page.mouse.up()
-    page.locator(".embedkit-projector .ek-count").get_by_text("40 selected").wait_for(
-        timeout=10_000
-    )
+    proj(page).locator(".ek-count").get_by_text("40 selected").wait_for(timeout=10_000)
     ui.screenshot(page, "projector-lasso")
     out = ui.run_cell(page, 3)
     selected = json.loads(out.split("SELECTED", 1)[1])
     assert sorted(selected) == [f"w{i:03d}" for i in range(40)]
-    page.locator(".embedkit-projector .ek-lasso").click()  # back to pan and zoom
+    proj(page).locator(".ek-lasso").click()  # back to pan and zoom
+
+
+def test_legend_names_the_groups(page: Any) -> None:
+    assert proj(page).locator(".ek-legend h4").inner_text() == "group"
+    assert proj(page).locator(".ek-legend-name").all_inner_texts() == ["g0", "g1", "g2", "g3"]
+
+
+def test_image_embeddings_show_a_thumbnail_on_hover(page: Any, ui: Any) -> None:
+    page.mouse.move(*point(page, 5, n=1))
+    tip = proj(page, 1).locator(".ek-tooltip")
+    tip.locator(".ek-label").get_by_text("digit5", exact=True).wait_for(timeout=10_000)
+    assert tip.locator(".ek-field").all_inner_texts() == ["target: 5"]
+    img = tip.locator("img")
+    img.wait_for(timeout=5_000)
+    assert img.get_attribute("src").startswith("data:image/png;base64,")
+    page.wait_for_function(
+        "el => el.complete && el.naturalWidth === 8", arg=img.element_handle(), timeout=5_000
+    )
+    names = proj(page, 1).locator(".ek-legend-name").all_inner_texts()
+    assert names == [str(d) for d in range(10)]
+    ui.screenshot(page, "projector-thumbnail")
