@@ -36,6 +36,7 @@ export interface HoverInfo {
   fields: [string, string][];
   /** A PNG data URL for image embeddings, or null. */
   image?: string | null;
+  error?: string | null;
 }
 
 export interface SearchResult {

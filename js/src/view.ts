@@ -232,6 +232,7 @@ export function createProjectorView(
     }
     backend.hover(i).then(
       (info) => {
+        if (info.error) return; // e.g. the kernel restarted with other data
         if (cache.size > 5000) cache.clear();
         cache.set(i, info);
         if (hovered === i && !destroyed) {
@@ -355,6 +356,7 @@ export function createProjectorView(
           const ms = performance.now() - t0;
           parts.root.dataset.drawn = "1";
           parts.root.dataset.drawMs = ms.toFixed(1);
+          parts.root.dataset.drawnAt = String(Date.now());
           backend.drawn?.(ms);
           resolve();
         }),

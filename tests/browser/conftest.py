@@ -12,6 +12,7 @@ Without /usr/bin/chromium the tests skip locally and fail under ``CI=true`` (the
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -108,7 +109,13 @@ def _wait_for_server(url: str, proc: subprocess.Popen, log: Path, timeout: float
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     """A JupyterLab server for the whole session (127.0.0.1, random port and token)."""
     _require_chromium()
-    base = tmp_path_factory.mktemp("lab")
+    with start_lab(tmp_path_factory.mktemp("lab")) as server:
+        yield server
+
+
+@contextlib.contextmanager
+def start_lab(base: Path) -> Iterator[Lab]:
+    """Run JupyterLab in ``base`` (notebooks in ``base/notebooks``) until the block ends."""
     root, settings, data = base / "notebooks", base / "settings", base / "data"
     for d in (root, settings, data):
         d.mkdir()
