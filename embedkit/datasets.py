@@ -71,27 +71,26 @@ def _datapath(name: str) -> str:
     return str(path)
 
 
-def _open_text(path: str | os.PathLike[str]) -> IO[str]:
-    """Open a text file, transparently decompressing ``.gz`` and ``.bz2``."""
+def _open_binary(path: str | os.PathLike[str]) -> IO[bytes]:
+    """Open a file for reading bytes, transparently decompressing ``.gz`` and ``.bz2``."""
     p = str(path)
     if not Path(p).is_file():
         raise FileNotFoundError(f"no such file: {p}")
     if p.endswith(".gz"):
-        return gzip.open(p, "rt", encoding="utf-8")
+        return gzip.open(p, "rb")
     if p.endswith(".bz2"):
-        return bz2.open(p, "rt", encoding="utf-8")
-    return open(p, encoding="utf-8")
+        return bz2.open(p, "rb")
+    return open(p, "rb")
 
 
 def _lines(path: str | os.PathLike[str]) -> Iterator[tuple[int, str]]:
     """(1-based line number, line) pairs; a decoding error names the file and line."""
-    with _open_text(path) as fh:
-        no = 0
-        try:
-            for no, line in enumerate(fh, 1):
-                yield no, line
-        except UnicodeDecodeError as exc:
-            raise ValueError(f"{path}: line {no + 1} is not valid UTF-8 ({exc.reason})") from None
+    with _open_binary(path) as fh:
+        for no, raw in enumerate(fh, 1):
+            try:
+                yield no, raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise ValueError(f"{path}: line {no} is not valid UTF-8 ({exc.reason})") from None
 
 
 def _file_hash(path: str | os.PathLike[str]) -> str:
@@ -236,9 +235,13 @@ def _glove_from_package(root: Path) -> Embeddings:
 def _download(url: str, dest: Path) -> Path:
     """Stream ``url`` to ``dest`` (via a ``.part`` file); check the announced length."""
     part = dest.with_name(dest.name + ".part")
-    with urllib.request.urlopen(url, timeout=60) as resp, open(part, "wb") as out:
-        expected = resp.headers.get("Content-Length")
-        shutil.copyfileobj(resp, out, length=1 << 20)
+    try:
+        with urllib.request.urlopen(url, timeout=60) as resp, open(part, "wb") as out:
+            expected = resp.headers.get("Content-Length")
+            shutil.copyfileobj(resp, out, length=1 << 20)
+    except BaseException:
+        part.unlink(missing_ok=True)  # never leave a partial file that looks complete
+        raise
     size = part.stat().st_size
     if expected is not None and int(expected) != size:
         part.unlink()
