@@ -135,6 +135,34 @@ def _lab_cell(n: int) -> str:
     )
 
 
+INTERACTION: dict[int, dict[str, float]] = {}
+
+
+def _interaction_ms(page) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """Browser-side latencies on a drawn projector: hover label, search count, click list."""
+    proj = page.locator(".embedkit-projector")
+    x, y = page.evaluate(
+        "() => document.querySelector('.embedkit-projector').__embedkitView.screenPosition(0)"
+    )
+    box = proj.locator("canvas").bounding_box()
+    out = {}
+    start = time.perf_counter()
+    page.mouse.move(box["x"] + x, box["y"] + y)
+    proj.locator(".ek-tooltip .ek-label").wait_for(state="visible", timeout=30_000)
+    out["hover: label shown"] = 1000 * (time.perf_counter() - start)
+    start = time.perf_counter()
+    proj.locator(".ek-search").fill("ing")
+    proj.locator(".ek-search").press("Enter")
+    proj.locator(".ek-count").get_by_text("matches").wait_for(timeout=30_000)
+    out["search 'ing': count shown"] = 1000 * (time.perf_counter() - start)
+    proj.locator(".ek-search").fill("")
+    start = time.perf_counter()
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    proj.locator(".ek-nbr").nth(9).wait_for(timeout=30_000)
+    out["click: 10 neighbours listed"] = 1000 * (time.perf_counter() - start)
+    return out
+
+
 def lab_first_frames(sizes: list[int]) -> list[tuple[int, float]]:
     """(n, ms from cell start to first frame) in real JupyterLab, one notebook per size."""
     import importlib.util
@@ -164,6 +192,8 @@ def lab_first_frames(sizes: list[int]) -> list[tuple[int, float]]:
             out = page.locator(".jp-OutputArea-output").filter(has_text="T0").inner_text()
             t0 = float(out.split("T0", 1)[1].split()[0])
             rows.append((n, float(root.get_attribute("data-drawn-at")) - 1000 * t0))
+            if n == max(sizes):
+                INTERACTION[n] = _interaction_ms(page)
             page.close()
         browser.close()
     return rows
@@ -222,6 +252,10 @@ def main() -> None:
         print(f"{'points':>10} {'ms':>10}")
         for n, ms_lab in lab_first_frames([int(s) for s in args.lab_sizes.split(",")]):
             print(f"{n:>10,} {ms_lab:>10.0f}")
+        for n, timings in INTERACTION.items():
+            print(f"\ninteraction in JupyterLab at {n:,} points (browser clock, kernel included)")
+            for what, ms_i in timings.items():
+                print(f"  {what:<30} {ms_i:>7.0f} ms")
     times = click_round_trip(clicks=args.clicks)
     ms = sorted(1000 * t for t in times)
     p50, p90 = statistics.median(ms), ms[int(0.9 * (len(ms) - 1))]
