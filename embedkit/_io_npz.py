@@ -3,8 +3,9 @@
 Layout: ``vectors`` (float32, n × d), ``labels`` (see strings below), optional
 ``images`` (uint8), one or more arrays per metadata column (``meta<i>...``), and
 ``__embedkit__``, a JSON manifest with the format version and, per column, its name,
-kind and dtype. Strings are a numpy unicode array when that is compact, otherwise
-UTF-8 bytes plus character offsets (a unicode array pads every entry to the longest).
+kind and dtype. Strings are a numpy unicode array when that is compact (it pads every
+entry to the longest), otherwise UTF-8 bytes: joined by newlines, or, when a string
+holds a newline, concatenated with character offsets beside them.
 Missing values in string columns are recorded in a small code array (None, NaN, NA).
 
 Examples
@@ -54,13 +55,21 @@ def _missing_code(v: Any) -> int:
 
 
 def _encode_strings(values: list[str], key: str, arrays: dict[str, np.ndarray]) -> dict[str, Any]:
-    """Store ``values`` under ``key``; returns how (for the manifest)."""
+    """Store ``values`` under ``key``; returns how (for the manifest).
+
+    ``unicode``: a numpy ``<U`` array, when padding to the longest costs little.
+    ``utf8-lines``: UTF-8 of the values joined by newlines (none holds one).
+    ``utf8``: UTF-8 of the values concatenated, plus character offsets.
+    """
     total = sum(map(len, values))
     longest = max(map(len, values), default=0)
     trailing_nul = any(v.endswith("\x00") for v in values)
     if not trailing_nul and longest * len(values) <= 4 * total + 65536:
         arrays[key] = np.array(values, dtype=f"<U{max(longest, 1)}")
         return {"encoding": "unicode"}
+    if not any("\n" in v for v in values):
+        arrays[key] = np.frombuffer("\n".join(values).encode("utf-8"), dtype=np.uint8)
+        return {"encoding": "utf8-lines", "count": len(values)}
     arrays[key] = np.frombuffer("".join(values).encode("utf-8"), dtype=np.uint8)
     offsets = np.zeros(len(values) + 1, dtype=np.int64)
     np.cumsum([len(v) for v in values], out=offsets[1:])
@@ -69,12 +78,20 @@ def _encode_strings(values: list[str], key: str, arrays: dict[str, np.ndarray]) 
 
 
 def _decode_strings(z: Any, key: str, info: dict[str, Any]) -> list[str]:
-    if info.get("encoding") == "unicode":
+    encoding = info.get("encoding")
+    if encoding == "unicode":
         arr = z[key]
         if arr.dtype.kind != "U":
             raise ValueError(f"array {key!r} should hold text, not {arr.dtype}")
         return list(arr.tolist())
     text = z[key].tobytes().decode("utf-8")
+    if encoding == "utf8-lines":
+        values = text.split("\n") if info["count"] else []
+        if len(values) != info["count"]:
+            raise ValueError(f"{key!r} holds {len(values)} strings, not {info['count']}")
+        return values
+    if encoding != "utf8":
+        raise ValueError(f"unknown string encoding {encoding!r}")
     off = z[key + "_offsets"].tolist()
     return [text[off[i] : off[i + 1]] for i in range(len(off) - 1)]
 
@@ -169,8 +186,35 @@ def _decode_text_column(z: Any, key: str, info: dict[str, Any]) -> pd.Series:
 def save_npz(emb: Embeddings, path: str | Path, *, compressed: bool = False) -> Path:
     """Write ``emb`` (labels, vectors, metadata, images) to an ``.npz`` file without pickle.
 
-    ``.npz`` is appended when missing, as numpy does; the path written is returned.
-    The file appears only when complete (written beside it, then renamed).
+    Parameters
+    ----------
+    emb : Embeddings
+        Metadata columns may be numeric, bool, text (object or pandas string; None
+        and NaN kept apart), categorical, datetime (with or without time zone),
+        timedelta or nullable (``Int64``, ``boolean``...); other dtypes raise
+        ``ValueError`` naming the column. Objects that are not text are stored as
+        text, with a warning.
+    path : str or path-like
+        ``.npz`` is appended when missing, as numpy does.
+    compressed : bool
+        Use ``np.savez_compressed`` (smaller, slower).
+
+    Returns
+    -------
+    Path
+        The file written. It appears only when complete (written beside, then renamed).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, pandas as pd
+    >>> from embedkit import Embeddings
+    >>> meta = pd.DataFrame({"genre": pd.Categorical(["a", "b"]), "note": ["x", None]})
+    >>> emb = Embeddings(["u1", "u2"], [[1, 0], [0, 1]], metadata=meta)
+    >>> path = save_npz(emb, pathlib.Path(tempfile.mkdtemp()) / "users")
+    >>> path.name
+    'users.npz'
+    >>> load_npz(path).metadata.equals(meta)
+    True
     """
     target = Path(path)
     if target.suffix.lower() != ".npz":
@@ -208,7 +252,24 @@ def _encode_metadata(meta: pd.DataFrame, arrays: dict[str, np.ndarray]) -> list[
 
 
 def load_npz(path: str | Path) -> Embeddings:
-    """Read a file written by :func:`save_npz` (``allow_pickle=False``)."""
+    """Read a file written by :func:`save_npz`; numpy is never allowed to unpickle.
+
+    Raises
+    ------
+    FormatError
+        Not a zip, truncated, a foreign ``.npz`` (no embedkit manifest), a newer
+        format version, object (pickled) arrays, or shapes that disagree.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, numpy as np
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "plain.npz"
+    >>> np.savez(p, x=np.zeros(3))
+    >>> load_npz(p)
+    Traceback (most recent call last):
+    ...
+    embedkit.io.FormatError: ...plain.npz: not an embedkit .npz file ...
+    """
     from .vectors import Embeddings
 
     p = Path(path)

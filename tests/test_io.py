@@ -267,11 +267,15 @@ def test_npz_round_trips_metadata_and_images_exactly(tmp_path):
 
 
 def test_npz_long_strings_stay_compact(tmp_path):
-    labels = [f"w{i}" for i in range(200)]
-    meta = pd.DataFrame({"doc": ["x" * 100_000] + ["y"] * 199}, dtype=object)
-    path = io.save_npz(make(labels, metadata=meta), tmp_path / "long.npz")
-    assert path.stat().st_size < 2_000_000  # a unicode array would be 80 MB
-    assert io.load_npz(path).metadata["doc"].tolist() == meta["doc"].tolist()
+    labels = ["z" * 5000] + [f"w{i}" for i in range(199)]
+    docs = ["x" * 100_000, "two\nlines", "", *(["y"] * 197)]
+    meta = pd.DataFrame({"doc": docs, "one": ["q" * 50_000] + ["r"] * 199}, dtype=object)
+    emb = make(labels, metadata=meta)
+    path = io.save_npz(emb, tmp_path / "long.npz")
+    assert path.stat().st_size < 2_000_000  # unicode arrays would be 80 + 40 MB
+    back = io.load_npz(path)
+    same(back, emb)
+    pd.testing.assert_frame_equal(back.metadata, meta)
 
 
 def test_npz_non_text_objects_are_stored_as_text_with_a_warning(tmp_path):
