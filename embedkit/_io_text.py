@@ -121,22 +121,33 @@ def _text_layout(path: Path, header: bool) -> tuple[int, int | None, int]:
 
 
 # ----------------------------------------------------------------------------- text reading
-def read_text(path: Path, *, header: bool) -> tuple[list[str], np.ndarray]:
-    """Labels and a float32 matrix from word2vec text (``header=True``) or GloVe text."""
+def read_text(
+    path: Path, *, header: bool, limit: int | None = None
+) -> tuple[list[str], np.ndarray]:
+    """Labels and a float32 matrix from word2vec text (``header=True``) or GloVe text.
+
+    ``limit`` reads only the first vectors (as gensim's ``limit``).
+    """
     skip, count, dim = _text_layout(path, header)
+    if limit is not None and count is not None:
+        count = min(count, limit)
     fast: tuple[list[str], np.ndarray] | None = None
     try:
-        fast = _read_fast(path, skip, count, dim)
+        fast = _read_fast(path, skip, count, dim, limit)
     except (FormatError, MemoryError):
         raise
     except Exception:  # deliberately broad: the diagnostic pass names the real problem
         pass
-    labels, vectors = fast if fast is not None else _read_slow(path, skip, count, dim)
+    if fast is None:
+        fast = _read_slow(path, skip, count, dim, limit)
+    labels, vectors = fast
     check_unique_labels(path, labels, skip)
     return labels, vectors
 
 
-def _read_fast(path: Path, skip: int, count: int | None, dim: int) -> tuple[list[str], np.ndarray]:
+def _read_fast(
+    path: Path, skip: int, count: int | None, dim: int, limit: int | None
+) -> tuple[list[str], np.ndarray]:
     names = list(range(dim + 2))  # label, values, and one slot for a trailing space
     dtypes: dict[int, Any] = {i: np.float32 for i in range(1, dim + 1)}
     dtypes.update({0: object, dim + 1: object})
@@ -159,6 +170,7 @@ def _read_fast(path: Path, skip: int, count: int | None, dim: int) -> tuple[list
             "chunksize": max(1000, _CHUNK_VALUES // dim),  # bounded memory
             "encoding": "utf-8",
             "compression": compression_of(path),
+            "nrows": limit,
         }
         reader = pd.read_csv(path, **options)
         with reader:
@@ -209,7 +221,9 @@ def _too_few(path: Path, count: int, got: int) -> FormatError:
     )
 
 
-def _read_slow(path: Path, skip: int, count: int | None, dim: int) -> tuple[list[str], np.ndarray]:
+def _read_slow(
+    path: Path, skip: int, count: int | None, dim: int, limit: int | None
+) -> tuple[list[str], np.ndarray]:
     labels: list[str] = []
     rows: list[np.ndarray] = []
     lineno = 0
@@ -223,6 +237,8 @@ def _read_slow(path: Path, skip: int, count: int | None, dim: int) -> tuple[list
             body = raw.rstrip(_WS)
             if lineno <= skip or not body:
                 continue
+            if len(labels) == limit:
+                break
             if count is not None and len(labels) == count:
                 raise FormatError(
                     path,
@@ -329,8 +345,11 @@ _READ_CHUNK = 1 << 22
 _MAX_LABEL_BYTES = 1 << 16
 
 
-def read_binary(path: Path) -> tuple[list[str], np.ndarray]:
-    """Labels and vectors from a word2vec binary file (gensim or the original C tool)."""
+def read_binary(path: Path, limit: int | None = None) -> tuple[list[str], np.ndarray]:
+    """Labels and vectors from a word2vec binary file (gensim or the original C tool).
+
+    ``limit`` reads only the first vectors (as gensim's ``limit``).
+    """
     with open_bytes(path, compression_of(path)) as f:
         with decompression_errors(path, offset=0):
             head = f.readline(1024)
@@ -342,10 +361,11 @@ def read_binary(path: Path) -> tuple[list[str], np.ndarray]:
                 "model is not word2vec binary: use gensim.models.fasttext.load_facebook_vectors)",
                 offset=0,
             )
-        labels, vectors, offsets, end, at = _read_records(path, f, hdr[0], hdr[1], len(head))
+        count = hdr[0] if limit is None else min(hdr[0], limit)
+        labels, vectors, offsets, end, at = _read_records(path, f, count, hdr[1], len(head))
         with decompression_errors(path, offset=at + len(end)):
             end += f.read(_READ_CHUNK)
-    if end.strip(_WS):
+    if count == hdr[0] and end.strip(_WS):
         at += len(end) - len(end.lstrip(_WS))
         raise FormatError(
             path, f"unexpected data after the {hdr[0]:,} vectors the header promises", offset=at

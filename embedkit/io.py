@@ -95,7 +95,7 @@ def detect_format(path: PathLike) -> str:
     return "fasttext" if suffix == ".vec" else "word2vec"
 
 
-def load(path: PathLike, format: str | None = None) -> Embeddings:
+def load(path: PathLike, format: str | None = None, *, limit: int | None = None) -> Embeddings:
     """Read embeddings from a file (or a projector directory).
 
     Parameters
@@ -104,6 +104,9 @@ def load(path: PathLike, format: str | None = None) -> Embeddings:
         The file; text formats may be ``.gz``/``.bz2``/``.xz`` compressed.
     format : {"word2vec", "word2vec-binary", "glove", "fasttext", "npz", "projector"}, optional
         None detects it (see :func:`detect_format`).
+    limit : int, optional
+        Read only the first ``limit`` vectors of a word2vec, GloVe or fastText file
+        (gensim's ``limit``; such files are usually sorted by frequency).
 
     Returns
     -------
@@ -133,6 +136,8 @@ def load(path: PathLike, format: str | None = None) -> Embeddings:
     fmt = detect_format(p) if format is None else format
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if limit is not None and (fmt in ("npz", "projector") or limit < 0):
+        raise ValueError(f"limit={limit!r}: a count >= 0, for word2vec, GloVe, fastText only")
     if fmt == "npz":
         return load_npz(p)
     if fmt == "projector":
@@ -140,9 +145,9 @@ def load(path: PathLike, format: str | None = None) -> Embeddings:
     if p.is_dir():
         raise IsADirectoryError(f"{p} is a directory; only format='projector' reads directories")
     if fmt == "word2vec-binary":
-        labels, vectors = read_binary(p)
+        labels, vectors = read_binary(p, limit)
     else:
-        labels, vectors = read_text(p, header=fmt != "glove")
+        labels, vectors = read_text(p, header=fmt != "glove", limit=limit)
     return Embeddings(labels, vectors)
 
 

@@ -430,3 +430,18 @@ def test_detect_and_unknown_format(tmp_path):
     with gzip.open(tmp_path / "g.gz", "wt") as f:
         f.write("a 1 2\n")
     assert io.detect_format(tmp_path / "g.gz") == "glove"
+
+
+def test_limit_reads_only_the_first_vectors(tmp_path, emb):
+    for path in (
+        io.save_word2vec(emb, tmp_path / "l.txt"),
+        io.save_word2vec(emb, tmp_path / "l.bin", binary=True),
+        io.save_glove(emb, tmp_path / "g.txt"),
+    ):
+        same(ek.load(path, limit=5), emb[:5])
+        same(ek.load(path, limit=10_000), emb)
+    bad_tail = write(tmp_path / "t.txt", "4 2\na 1 2\nb 3 4\nc oops\n")
+    assert ek.load(bad_tail, limit=2).labels == ["a", "b"]
+    assert error(bad_tail).line == 4
+    with pytest.raises(ValueError, match="limit"):
+        ek.load(io.save_npz(emb, tmp_path / "e.npz"), limit=3)
