@@ -105,6 +105,9 @@ class TqdmObserver:
         from tqdm.auto import tqdm
 
         total = getattr(trainer, "epochs", None)
+        estimate = getattr(trainer, "memory_estimate_", None)
+        if estimate is not None:  # shown before training starts
+            tqdm.write(f"{type(trainer).__name__}: {estimate}")
         self._bar = tqdm(total=total, unit="epoch", **self._kwargs)
 
     def on_event(self, event: TrainingEvent) -> None:

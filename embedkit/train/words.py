@@ -1,0 +1,418 @@
+"""Word embeddings: Word2Vec and FastText (gensim) and GloVe (torch), with per-epoch events.
+
+The gensim trainers run one ``model.train(..., epochs=1)`` call per epoch with the
+learning rate decaying linearly over the whole planned run, exactly as one gensim call
+would (with ``deterministic=True`` the vectors are bit-for-bit those of a single
+``gensim.models.Word2Vec(...)`` call with the same parameters). In between epochs they
+report the epoch's real loss, throughput and probe metrics, and honour :meth:`stop`.
+No gensim callback is attached to the model, so a saved ``model_`` loads anywhere.
+
+Examples
+--------
+>>> from embedkit.train import Word2Vec
+>>> corpus = [["the", "cat", "sat"], ["the", "dog", "sat"]] * 50
+>>> w2v = Word2Vec(vector_size=8, min_count=1, epochs=2, deterministic=True).fit(corpus)
+>>> w2v.embeddings_
+Embeddings(4 labels × 8 dims)
+>>> w2v.history_.columns.tolist()
+['epoch', 'loss', 'words_per_sec', 'elapsed']
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable, Sequence
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+
+from ..vectors import Embeddings
+from .corpus import check_corpus, check_vocabulary, count_words, estimate_memory
+from .events import Trainer
+from .glove import GloVe
+from .probes import make_probes, run_probes
+
+__all__ = ["FastText", "GloVe", "Word2Vec"]
+
+log = logging.getLogger("embedkit.train")
+
+
+def _snapshot(kv: Any) -> Embeddings:
+    """Embeddings from gensim KeyedVectors: a copy of the vectors, counts as metadata."""
+    labels = [str(k) for k in kv.index_to_key]
+    counts = np.array([kv.get_vecattr(k, "count") for k in kv.index_to_key], dtype=np.int64)
+    meta = pd.DataFrame({"count": counts}) if counts.size and counts.any() else None
+    return Embeddings(labels, np.array(kv.vectors, dtype=np.float32, copy=True), metadata=meta)
+
+
+class _GensimWordTrainer(Trainer):
+    """Shared fit loop of the gensim word trainers (one ``train`` call per epoch)."""
+
+    _kind = "word2vec"
+    _has_loss = True
+    param_choices: ClassVar[dict[str, tuple[Any, ...]]] = {
+        "sg": (0, 1),
+        "hs": (0, 1),
+        "cbow_mean": (1, 0),
+    }
+
+    def __init__(
+        self,
+        vector_size: int,
+        window: int,
+        min_count: int,
+        sg: int,
+        hs: int,
+        negative: int,
+        ns_exponent: float,
+        cbow_mean: int,
+        sample: float,
+        alpha: float,
+        min_alpha: float,
+        epochs: int,
+        workers: int,
+        seed: int,
+        deterministic: bool,
+        probes: Any,
+        observers: Iterable[Any],
+    ) -> None:
+        super().__init__(observers)
+        self.vector_size = vector_size
+        self.window = window
+        self.min_count = min_count
+        self.sg = sg
+        self.hs = hs
+        self.negative = negative
+        self.ns_exponent = ns_exponent
+        self.cbow_mean = cbow_mean
+        self.sample = sample
+        self.alpha = alpha
+        self.min_alpha = min_alpha
+        self.epochs = epochs
+        self.workers = workers
+        self.seed = seed
+        self.deterministic = deterministic
+        self.probes = probes
+        self.model_: Any = None
+        self.embeddings_: Embeddings | None = None
+        self.memory_estimate_: Any = None
+
+    # -- parameters ----------------------------------------------------------------------
+    def _check_params(self) -> None:
+        for name in ("vector_size", "window", "min_count", "epochs", "workers"):
+            value = getattr(self, name)
+            if not isinstance(value, int | np.integer) or value < 1:
+                raise ValueError(f"{name} must be a positive integer, got {value!r}")
+        if not 0 < self.min_alpha <= self.alpha:
+            raise ValueError(
+                f"need 0 < min_alpha <= alpha, got alpha={self.alpha}, min_alpha={self.min_alpha}"
+            )
+        if not self.hs and self.negative < 1:
+            raise ValueError("hs=0 needs negative >= 1 (else nothing is trained)")
+
+    def gensim_params(self) -> dict[str, Any]:
+        """Keyword arguments for the gensim model (``workers=1`` when ``deterministic``)."""
+        return {
+            "vector_size": self.vector_size,
+            "window": self.window,
+            "min_count": self.min_count,
+            "sg": self.sg,
+            "hs": self.hs,
+            "negative": self.negative,
+            "ns_exponent": self.ns_exponent,
+            "cbow_mean": self.cbow_mean,
+            "sample": self.sample,
+            "alpha": self.alpha,
+            "min_alpha": self.min_alpha,
+            "epochs": self.epochs,
+            "workers": 1 if self.deterministic else self.workers,
+            "seed": self.seed,
+        }
+
+    def _new_model(self) -> Any:
+        raise NotImplementedError
+
+    def _memory_kwargs(self) -> dict[str, Any]:
+        return {}
+
+    # -- training ------------------------------------------------------------------------
+    def fit(self, corpus: Iterable[Sequence[str]]) -> _GensimWordTrainer:
+        """Train on ``corpus`` (a list of token lists); returns ``self``.
+
+        Raises a clear error for plain strings, an empty corpus or a ``min_count`` that
+        leaves no vocabulary; splits documents over 10,000 tokens and materialises a
+        one-shot generator, each with a warning; warns when the memory estimate exceeds
+        the available memory.
+        """
+        self._check_params()
+        docs = check_corpus(corpus)
+        counts = count_words(docs)
+        n_words = check_vocabulary(counts, self.min_count)
+        self.memory_estimate_ = estimate_memory(
+            n_words,
+            self.vector_size,
+            kind=self._kind,
+            n_tokens=sum(counts.values()),
+            hs=bool(self.hs),
+            **self._memory_kwargs(),
+        )
+        log.info("%s: %s", type(self).__name__, self.memory_estimate_)
+        self.memory_estimate_.warn_if_too_large(f"{type(self).__name__}.fit")
+        probes = make_probes(self.probes)
+        model = self._new_model()
+        model.build_vocab(corpus_iterable=docs)
+        self.model_ = model
+        self._begin()
+        try:
+            self._train_epochs(model, docs, probes)
+        finally:
+            self._end_run(model)
+        return self
+
+    def _train_epochs(self, model: Any, docs: list[list[str]], probes: list[Any]) -> None:
+        epochs, a0, a1 = int(self.epochs), float(self.alpha), float(self.min_alpha)
+        for epoch in range(epochs):
+            start = a0 - (a0 - a1) * epoch / epochs
+            end = a0 - (a0 - a1) * (epoch + 1) / epochs
+            t0 = time.perf_counter()
+            _, raw_words = model.train(
+                corpus_iterable=docs,
+                total_examples=model.corpus_count,
+                total_words=model.corpus_total_words,
+                epochs=1,
+                start_alpha=start,
+                end_alpha=end,
+                compute_loss=self._has_loss,
+            )
+            seconds = time.perf_counter() - t0
+            self.epochs_done_ = epoch + 1
+            loss = float(model.get_latest_training_loss()) if self._has_loss else None
+            metrics = run_probes(probes, _snapshot(model.wv)) if probes else None
+            self._emit(epoch + 1, loss, raw_words / max(seconds, 1e-9), "words/s", metrics)
+            if self.stop_requested:
+                break
+
+    def _end_run(self, model: Any) -> None:
+        # one-epoch calls leave epochs=1 and the last alpha on the model: restore them
+        model.epochs = getattr(self, "epochs_done_", 0) or int(self.epochs)
+        model.alpha, model.min_alpha = float(self.alpha), float(self.min_alpha)
+        self.embeddings_ = _snapshot(model.wv)
+        self._finish()
+
+    # -- results -------------------------------------------------------------------------
+    def _check_fitted(self) -> Any:
+        if self.model_ is None:
+            raise RuntimeError(f"{type(self).__name__} is not fitted yet; call fit(corpus) first")
+        return self.model_
+
+    def vector(self, word: str) -> np.ndarray:
+        """The vector of ``word`` (a copy); an unknown word raises ``KeyError`` with suggestions."""
+        self._check_fitted()
+        assert self.embeddings_ is not None
+        return self.embeddings_[word]
+
+    def __repr__(self) -> str:
+        params = self.get_params()
+        shown = ", ".join(
+            f"{k}={params[k]!r}"
+            for k in ("vector_size", "window", "min_count", "sg", "epochs")
+            if k in params
+        )
+        return f"{type(self).__name__}({shown})"
+
+
+class Word2Vec(_GensimWordTrainer):
+    """Word2Vec (Mikolov et al. 2013) through gensim, skip-gram (``sg=1``) or CBOW (``sg=0``).
+
+    Parameters keep gensim's names and defaults. ``deterministic=True`` forces one worker
+    (gensim's multi-threaded training is not reproducible) so that two runs with the same
+    ``seed`` give the same vectors bit for bit.
+
+    Parameters
+    ----------
+    vector_size, window, min_count, sg, hs, negative, ns_exponent, cbow_mean, sample,
+    alpha, min_alpha, epochs, workers, seed
+        As in ``gensim.models.Word2Vec``.
+    deterministic : bool
+        One worker, fixed ``seed``: reproducible vectors.
+    probes : list, optional
+        Per-epoch evaluations (see :mod:`embedkit.train.probes`), e.g. ``["wordsim353"]``.
+    observers : list, optional
+        Receivers of :class:`~embedkit.train.TrainingEvent` (dashboard, tqdm, list).
+
+    Attributes
+    ----------
+    embeddings_ : Embeddings
+        The word vectors, most frequent first, with a ``count`` metadata column.
+    history_ : pandas.DataFrame
+        One row per epoch: epoch, loss (the epoch's summed negative-sampling or
+        hierarchical-softmax loss, as gensim computes it), words_per_sec, elapsed, probes.
+    model_ : gensim.models.Word2Vec
+        The trained gensim model (``model_.save(path)``; loads without embedkit).
+    memory_estimate_ : MemoryEstimate
+        The estimate made before training.
+
+    Examples
+    --------
+    >>> corpus = [["king", "queen", "royal"], ["man", "woman", "person"]] * 30
+    >>> m = Word2Vec(vector_size=10, min_count=1, sg=1, epochs=3, deterministic=True)
+    >>> m.fit(corpus).history_["epoch"].tolist()
+    [1, 2, 3]
+    >>> m.embeddings_.metadata["count"].iloc[0]
+    np.int64(30)
+    """
+
+    def __init__(
+        self,
+        vector_size: int = 100,
+        window: int = 5,
+        min_count: int = 5,
+        sg: int = 0,
+        hs: int = 0,
+        negative: int = 5,
+        ns_exponent: float = 0.75,
+        cbow_mean: int = 1,
+        sample: float = 1e-3,
+        alpha: float = 0.025,
+        min_alpha: float = 0.0001,
+        epochs: int = 5,
+        workers: int = 3,
+        seed: int = 1,
+        deterministic: bool = False,
+        probes: Any = None,
+        observers: Iterable[Any] = (),
+    ) -> None:
+        super().__init__(
+            vector_size, window, min_count, sg, hs, negative, ns_exponent, cbow_mean,
+            sample, alpha, min_alpha, epochs, workers, seed, deterministic, probes, observers,
+        )  # fmt: skip
+
+    def _new_model(self) -> Any:
+        from gensim.models import Word2Vec as GensimWord2Vec
+
+        return GensimWord2Vec(compute_loss=True, **self.gensim_params())
+
+
+class FastText(_GensimWordTrainer):
+    """FastText (Bojanowski et al. 2017) through gensim: words plus character n-grams.
+
+    ``embeddings_`` holds the vocabulary (for neighbours, plots, export). Words that were
+    never seen still get a vector from their character n-grams: use :meth:`vector`,
+    :meth:`embed` or :meth:`neighbours`. gensim computes no loss for FastText, so
+    ``history_["loss"]`` is NaN and progress shows "n/a" (never a fake 0).
+
+    Parameters
+    ----------
+    min_n, max_n : int
+        Lengths of the character n-grams (gensim's defaults 3 and 6).
+    bucket : int
+        Hash buckets for n-gram vectors (memory: ``bucket × vector_size × 4`` bytes, twice).
+    others
+        As for :class:`Word2Vec`.
+
+    Examples
+    --------
+    >>> corpus = [["walking", "talking", "running"], ["walked", "talked", "ran"]] * 20
+    >>> ft = FastText(vector_size=8, min_count=1, bucket=1000, epochs=2, deterministic=True)
+    >>> ft = ft.fit(corpus)
+    >>> "walks" in ft.embeddings_, ft.vector("walks").shape
+    (False, (8,))
+    >>> ft.history_["loss"].isna().all()
+    np.True_
+    """
+
+    _kind = "fasttext"
+    _has_loss = False
+
+    def __init__(
+        self,
+        vector_size: int = 100,
+        window: int = 5,
+        min_count: int = 5,
+        sg: int = 0,
+        hs: int = 0,
+        negative: int = 5,
+        ns_exponent: float = 0.75,
+        cbow_mean: int = 1,
+        sample: float = 1e-3,
+        alpha: float = 0.025,
+        min_alpha: float = 0.0001,
+        epochs: int = 5,
+        workers: int = 3,
+        seed: int = 1,
+        min_n: int = 3,
+        max_n: int = 6,
+        bucket: int = 2_000_000,
+        deterministic: bool = False,
+        probes: Any = None,
+        observers: Iterable[Any] = (),
+    ) -> None:
+        super().__init__(
+            vector_size, window, min_count, sg, hs, negative, ns_exponent, cbow_mean,
+            sample, alpha, min_alpha, epochs, workers, seed, deterministic, probes, observers,
+        )  # fmt: skip
+        self.min_n = min_n
+        self.max_n = max_n
+        self.bucket = bucket
+
+    def gensim_params(self) -> dict[str, Any]:
+        """Keyword arguments for ``gensim.models.FastText``."""
+        return {
+            **super().gensim_params(),
+            "min_n": self.min_n,
+            "max_n": self.max_n,
+            "bucket": self.bucket,
+        }
+
+    def _memory_kwargs(self) -> dict[str, Any]:
+        return {"bucket": self.bucket if self.max_n >= self.min_n else 0}
+
+    def _new_model(self) -> Any:
+        from gensim.models import FastText as GensimFastText
+
+        return GensimFastText(**self.gensim_params())
+
+    def vector(self, word: str) -> np.ndarray:
+        """The vector of ``word``, in the vocabulary or not (built from its n-grams).
+
+        Raises ``KeyError`` only when the word has no character n-gram at all (n-grams
+        disabled with ``max_n < min_n``, or the empty string).
+        """
+        model = self._check_fitted()
+        if not isinstance(word, str):
+            raise TypeError(f"word must be a str, not {type(word).__name__}")
+        if word in model.wv.key_to_index:
+            return np.array(model.wv.get_vector(word), dtype=np.float32)
+        if not model.wv.bucket or not word:
+            raise KeyError(f"{word!r} is not in the vocabulary and has no character n-grams")
+        vec = np.array(model.wv.get_vector(word), dtype=np.float32)
+        if not vec.any():
+            raise KeyError(f"{word!r} is not in the vocabulary and has no character n-grams")
+        return vec
+
+    def embed(self, words: Sequence[str]) -> Embeddings:
+        """Embeddings for any ``words`` (out-of-vocabulary ones via n-grams).
+
+        Metadata column ``in_vocab`` says which words were seen in training.
+        """
+        words = list(dict.fromkeys(words))
+        if not words:
+            raise ValueError("embed() needs at least one word")
+        vectors = np.vstack([self.vector(w) for w in words])
+        known = self._check_fitted().wv.key_to_index
+        return Embeddings(words, vectors, metadata={"in_vocab": [w in known for w in words]})
+
+    def neighbours(self, word: str, k: int = 10, **kwargs: Any) -> pd.DataFrame:
+        """Nearest vocabulary words to ``word``, which may be unseen (vector from n-grams).
+
+        Keyword arguments go to :meth:`Embeddings.neighbours`; ``word`` itself is excluded.
+        """
+        self._check_fitted()
+        emb = self.embeddings_
+        assert emb is not None
+        exclude = set(kwargs.pop("exclude", ()))
+        if word in emb:
+            exclude.add(word)
+        return emb.neighbours(self.vector(word), k=k, exclude=exclude, **kwargs)
