@@ -462,8 +462,8 @@ def _check_writable_labels(labels: Sequence[str], fmt: str) -> None:
 def format_rows(vectors: np.ndarray, sep: str, block: int = 20_000) -> Iterator[list[str]]:
     """Rows as text, shortest decimals that read back to the same float32 (as gensim)."""
     for start in range(0, len(vectors), block):
-        strs = np.asarray(vectors[start : start + block], dtype=np.float32).astype(str)
-        yield [sep.join(r) for r in strs.tolist()]
+        rows = np.asarray(vectors[start : start + block], dtype=np.float32)
+        yield [sep.join(map(str, r)) for r in rows]  # str(np.float32): shortest round trip
 
 
 def write_text(labels: Sequence[str], vectors: np.ndarray, path: Path, *, header: bool) -> Path:
