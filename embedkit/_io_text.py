@@ -32,6 +32,7 @@ import pandas as pd
 from ._io_common import FormatError, atomic_writer, compression_of, open_bytes
 
 _WS = b" \t\r\n\x0b\x0c"
+_BOM = b"\xef\xbb\xbf"  # a UTF-8 byte-order mark some editors put first
 _BAD_LABEL = re.compile(r"[ \n\r]")
 _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1f\x7f]")
 _CHUNK_VALUES = 10_000_000  # values per pandas chunk (~40 MB of float32)
@@ -45,7 +46,7 @@ class _Fallback(Exception):
 def first_line(path: Path, compression: str | None, limit: int = 1 << 20) -> bytes:
     """The first line (without its newline), at most ``limit`` bytes."""
     with decompression_errors(path, 1), open_bytes(path, compression) as f:
-        return f.readline(limit).rstrip(b"\r\n")
+        return f.readline(limit).removeprefix(_BOM).rstrip(b"\r\n")
 
 
 @contextlib.contextmanager
@@ -116,7 +117,10 @@ def _text_layout(path: Path, header: bool) -> tuple[int, int | None, int]:
         )
     dim = len(line.rstrip(_WS).split(b" ")) - 1
     if dim < 1:
-        raise FormatError(path, "expected a label followed by numbers", line=1)
+        hint = " (tab-separated? these formats separate values by single spaces)"
+        raise FormatError(
+            path, "expected a label followed by numbers" + (hint if b"\t" in line else ""), line=1
+        )
     return 0, None, dim
 
 
@@ -234,7 +238,7 @@ def _read_slow(
                 lineno, raw = next(lines, (lineno, None))
             if raw is None:
                 break
-            body = raw.rstrip(_WS)
+            body = raw.removeprefix(_BOM).rstrip(_WS) if lineno == 1 else raw.rstrip(_WS)
             if lineno <= skip or not body:
                 continue
             if len(labels) == limit:
@@ -353,7 +357,7 @@ def read_binary(path: Path, limit: int | None = None) -> tuple[list[str], np.nda
     with open_bytes(path, compression_of(path)) as f:
         with decompression_errors(path, offset=0):
             head = f.readline(1024)
-        hdr = parse_header(head.rstrip(b"\r\n"))
+        hdr = parse_header(head.removeprefix(_BOM).rstrip(b"\r\n"))
         if hdr is None or not head.endswith(b"\n"):
             raise FormatError(
                 path,

@@ -445,3 +445,15 @@ def test_limit_reads_only_the_first_vectors(tmp_path, emb):
     assert error(bad_tail).line == 4
     with pytest.raises(ValueError, match="limit"):
         ek.load(io.save_npz(emb, tmp_path / "e.npz"), limit=3)
+
+
+def test_byte_order_mark_and_tabs(tmp_path):
+    bom = b"\xef\xbb\xbf"
+    (tmp_path / "g.txt").write_bytes(bom + b"the 1 2\nof 3 4\n")
+    (tmp_path / "w.txt").write_bytes(bom + b"2 2\nthe 1 2\nof 3 4\n")
+    (tmp_path / "s.txt").write_bytes(bom + b"the 1 2\nof 3\n")  # diagnostic pass too
+    assert ek.load(tmp_path / "g.txt").labels == ["the", "of"]
+    assert ek.load(tmp_path / "w.txt").labels == ["the", "of"]
+    assert error(tmp_path / "s.txt").line == 2
+    err = error(write(tmp_path / "t.txt", "the\t1\t2\n"))
+    assert "tab-separated?" in str(err)
