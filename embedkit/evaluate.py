@@ -38,6 +38,7 @@ __all__ = [
     "CorrelationResult",
     "KnnResult",
     "analogies",
+    "confusion",
     "document_similarity",
     "knn_accuracy",
     "neighbour_overlap",
@@ -138,22 +139,23 @@ def analogies(
     if qs.empty:
         raise ValueError(f"no analogy questions in {source}")
     vocab = _vocab(emb, restrict_vocab, case_insensitive)
-    words = qs[["a", "b", "c", "expected"]]
+    words = qs[["a", "b", "c", "expected"]].to_numpy(dtype=object)
     if case_insensitive:
-        words = words.apply(lambda col: col.str.upper())
-    idx = words.apply(lambda col: col.map(vocab)).fillna(-1).astype(np.int64).to_numpy()
-    known = (idx >= 0).all(axis=1)
+        words = np.array([[w.upper() for w in row] for row in words], dtype=object)
+    get = vocab.get
+    idx = np.array([[get(w, -1) for w in row] for row in words], dtype=np.int64).reshape(-1, 4)
+    known: np.ndarray = np.asarray((idx >= 0).all(axis=1))
     counted = np.ones(len(qs), dtype=bool) if dummy4unknown else known
     if not counted.any():
         raise ValueError(
             f"none of the {len(qs)} questions in {source} has all four words among the first "
             f"{restrict_vocab} labels (case_insensitive={case_insensitive})"
         )
-    picked = _predict(emb, words.to_numpy(), idx, known, method, restrict_vocab, case_insensitive)
+    picked = _predict(emb, words, idx, known, method, restrict_vocab, case_insensitive)
     labels = emb.labels
     keys = [None if r < 0 else labels[r] for r in picked]
     folded = [k.upper() if k is not None and case_insensitive else k for k in keys]
-    correct = np.array([k == e for k, e in zip(folded, words["expected"], strict=True)]) & known
+    correct = np.array([k == e for k, e in zip(folded, words[:, 3], strict=True)]) & known
     frame = pd.DataFrame(
         {
             "section": qs["section"],
@@ -165,7 +167,7 @@ def analogies(
     sections = frame.groupby("section", sort=False)[["correct", "total", "skipped"]].sum()
     sections = sections.astype(np.int64).reset_index()
     sections["accuracy"] = sections["correct"] / sections["total"].where(sections["total"] > 0)
-    preds = qs[known].reset_index(drop=True)
+    preds = qs.loc[known].reset_index(drop=True)
     preds["predicted"] = [k for k, ok in zip(keys, known, strict=True) if ok]
     preds["correct"] = correct[known]
     n_correct, n_total = int(sections["correct"].sum()), int(sections["total"].sum())
@@ -414,6 +416,30 @@ def knn_accuracy(
     )  # fmt: skip
 
 
+def confusion(
+    emb: Embeddings, labels: Any, k: int = 5, metric: str = "cosine", test: Any = None
+) -> pd.DataFrame:
+    """Confusion table of :func:`knn_accuracy`: true class (rows) by predicted class (columns).
+
+    Same arguments and modes (leave-one-out, or held-out with ``test``); counts of test
+    rows, with every class as both a row and a column.
+
+    >>> import embedkit as ek
+    >>> emb = ek.Embeddings(list("abcd"), [[1, 0], [1, .1], [0, 1], [.1, 1]])
+    >>> confusion(emb, ["x", "x", "y", "x"], k=1).values.tolist()
+    [[2, 1], [1, 0]]
+    """
+    y = _row_labels(emb, labels)
+    result = knn_accuracy(emb, y, k=k, metric=metric, test=test)
+    rows = np.arange(len(emb)) if test is None else _test_rows(test, len(emb))
+    classes = np.unique(y)
+    true = pd.Categorical(y[rows], categories=classes)
+    pred = pd.Categorical(result.predicted, categories=classes)
+    table = pd.crosstab(true, pred, rownames=["true"], colnames=["predicted"], dropna=False)
+    table.attrs.update({"k": result.k, "metric": metric, "mode": result.mode})
+    return table
+
+
 def neighbour_overlap(
     emb_a: Embeddings,
     emb_b: Embeddings,
@@ -457,3 +483,36 @@ def neighbour_overlap(
     out = pd.DataFrame({"label": queries, "jaccard": jac})
     out.attrs.update({"k": k, "metric": metric, "shared_vocabulary": len(shared)})
     return out
+
+
+# ----------------------------------------------------------------------------- recommendations
+# Splits, RMSE, ranking metrics and baselines for recommenders live in embedkit.recommend.
+from .recommend import (  # noqa: E402
+    Biases,
+    GlobalMean,
+    ImplicitLibrary,
+    Popularity,
+    RankingResult,
+    RmseResult,
+    Split,
+    baselines,
+    compare_recommenders,
+    ranking,
+    rmse,
+    split,
+)
+
+__all__ += [
+    "Biases",
+    "GlobalMean",
+    "ImplicitLibrary",
+    "Popularity",
+    "RankingResult",
+    "RmseResult",
+    "Split",
+    "baselines",
+    "compare_recommenders",
+    "ranking",
+    "rmse",
+    "split",
+]
