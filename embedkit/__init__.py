@@ -30,12 +30,14 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "AnalogyExplorer": ("embedkit.widgets.explorers", "AnalogyExplorer"),
     "explore": ("embedkit.widgets.explorers", "explore"),
     "compare": ("embedkit.widgets.compare", "compare"),
+    "Gallery": ("embedkit.widgets.gallery", "Gallery"),
     "tokenize": ("embedkit.train.corpus", "tokenize"),
 }
 
 __all__ = [
     "AnalogyExplorer",
     "Embeddings",
+    "Gallery",
     "NeighboursExplorer",
     "Projector",
     "TrainingDashboard",

@@ -446,3 +446,9 @@ def digits() -> Digits:
     images = np.rint(np.asarray(raw.images) * (255.0 / 16.0)).astype(np.uint8)
     labels = np.asarray(raw.target, dtype=np.int64)
     return Digits(images, labels, [str(t) for t in raw.target_names])
+
+
+# ----------------------------------------------------------------------------- image folders
+# ``image_folder(path, size=128)``: class sub-folders or a flat folder of images (torchvision
+# ImageFolder conventions), unreadable files reported in ``skipped`` (and a warning).
+from ._imagefolder import ImageFolder, image_folder  # noqa: E402, F401

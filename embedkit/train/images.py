@@ -1,0 +1,424 @@
+"""Image embeddings with torchvision: extract with a backbone, or train one on your images.
+
+:class:`ImageEmbedder` runs any torchvision classification model (ResNet, VGG, ...) or a
+small ResNet and returns penultimate-layer features as :class:`~embedkit.Embeddings`
+with thumbnails in ``images`` and the class of each image in ``metadata["label"]``.
+:class:`ImageTrainer` trains (or fine-tunes) a backbone on labelled images with light
+augmentation, reporting loss and accuracy per epoch to any observer (the dashboard).
+
+Examples
+--------
+>>> import embedkit as ek
+>>> d = ek.datasets.digits()
+>>> emb = ImageEmbedder("small", device="cpu").embed(d.images[:20], labels=d.labels[:20])
+>>> emb.shape, emb.images.shape, emb.metadata["label"].tolist()[:3]
+((20, 128), (20, 8, 8), [0, 1, 2])
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import time
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import numpy as np
+import pandas as pd
+
+from . import _vision as V
+from .events import Trainer
+
+if TYPE_CHECKING:
+    from ..vectors import Embeddings
+
+import torch  # after _vision, which names the extra when torch is missing
+from torch import nn
+
+__all__ = ["ImageEmbedder", "ImageTrainer", "WeightsUnavailableError"]
+
+WeightsUnavailableError = V.WeightsUnavailableError
+_EVENT_EVERY = 0.5  # seconds between progress ("batch") events
+
+
+def _preprocess_for(backbone: str, weights: Any, image_size: int | None) -> V.Preprocess | None:
+    """The weights' own preprocessing for pretrained weights, else None (decided per input)."""
+    if weights is None or V._is_path(weights) or image_size is not None:
+        return None
+    return V.Preprocess.from_weights(V.weights_enum(backbone, weights))
+
+
+def _thumbnails(images: np.ndarray, side: int) -> np.ndarray:
+    """Images no larger than ``side`` pixels (downscaled with antialiasing), uint8."""
+    h, w = images.shape[1:3]
+    if max(h, w) <= side:
+        return images
+    scale = side / max(h, w)
+    size = (max(1, round(h * scale)), max(1, round(w * scale)))
+    out = []
+    for i in range(0, len(images), 256):
+        t = torch.from_numpy(np.ascontiguousarray(images[i : i + 256]))
+        t = t[:, None] if t.ndim == 3 else t.permute(0, 3, 1, 2)
+        r = torch.nn.functional.interpolate(t.float(), size=size, mode="bilinear", antialias=True)
+        r = r.round().clamp(0, 255).to(torch.uint8)
+        out.append((r[:, 0] if images.ndim == 3 else r.permute(0, 2, 3, 1)).numpy())
+    return np.concatenate(out)
+
+
+def _make_embeddings(s: V.ImageSet, vectors: np.ndarray, thumb: int) -> Embeddings:
+    from ..vectors import Embeddings
+
+    meta = None if s.classes is None else pd.DataFrame({"label": s.classes})
+    return Embeddings(s.names, vectors, metadata=meta, images=_thumbnails(s.images, thumb))
+
+
+def _features(
+    model: nn.Module,
+    pre: V.Preprocess,
+    images: np.ndarray,
+    device: torch.device,
+    batch_size: int,
+    on_batch: Callable[[int], None] | None = None,
+) -> np.ndarray:
+    """Penultimate features of every image, batched, in eval mode under inference_mode."""
+    was_training = model.training
+    model.eval()
+    out = []
+    try:
+        with torch.inference_mode():
+            for i in range(0, len(images), batch_size):
+                x = pre(V.to_float(images[i : i + batch_size]).to(device))
+                out.append(model(x).float().cpu().numpy())
+                if on_batch is not None:
+                    on_batch(min(i + batch_size, len(images)))
+    finally:
+        model.train(was_training)
+    return np.concatenate(out).reshape(len(images), -1)
+
+
+def _check_batch_size(batch_size: Any) -> int:
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+    return batch_size
+
+
+class _Extractor(Trainer):
+    """What embedder and trainer share: device, preprocessing, batched feature extraction."""
+
+    backbone: str
+    weights: Any
+    image_size: int | None
+    batch_size: int
+    thumbnail_size: int
+    model_: nn.Module | None = None
+
+    def _pre(self, images: np.ndarray) -> V.Preprocess:
+        fixed = _preprocess_for(self.backbone, self.weights, self.image_size)
+        return fixed or V.Preprocess(V.auto_size(images.shape, self.image_size))
+
+    def _load_size(self) -> int:
+        fixed = _preprocess_for(self.backbone, self.weights, self.image_size)
+        return fixed.resize or fixed.size if fixed else (self.image_size or 128)
+
+    def _extract(self, s: V.ImageSet, device: torch.device, epoch: int) -> np.ndarray:
+        assert self.model_ is not None
+        n, t0, last = len(s.images), time.perf_counter(), [time.perf_counter()]
+
+        def on_batch(done: int) -> None:
+            now = time.perf_counter()
+            if now - last[0] >= _EVENT_EVERY or done == n:
+                last[0] = now
+                self._emit(epoch, None, done / max(now - t0, 1e-9), "images/s",
+                           stage="embed", progress=done / n)  # fmt: skip
+
+        size = _check_batch_size(self.batch_size)
+        return _features(self.model_, self._pre(s.images), s.images, device, size, on_batch)
+
+    def embed(self, data: Any, labels: Any = None) -> Embeddings:
+        """Embeddings of images: a uint8 array (n, h, w[, c]), a list of paths, or a data set.
+
+        ``labels`` (one class per image) go to ``metadata["label"]``; a data set such as
+        ``ek.datasets.digits()`` brings its own. Grey and RGBA images become RGB.
+        """
+        if self.model_ is None:
+            raise RuntimeError(f"{type(self).__name__} has no model yet; call fit() first")
+        s = V.as_image_set(data, labels, size=self._load_size())
+        device = next(iter(self.model_.parameters())).device
+        return _make_embeddings(s, self._extract(s, device, 0), self.thumbnail_size)
+
+
+class ImageEmbedder(_Extractor):
+    """Image embeddings from a torchvision backbone's penultimate layer.
+
+    Parameters
+    ----------
+    backbone : str
+        ``"small"`` (a compact ResNet) or any torchvision classification model name
+        (``"resnet18"``, ``"resnet50"``, ``"vgg16"``, ...). ResNets give the global pooled
+        features (``fc`` replaced by Identity), VGGs the classifier's last hidden layer.
+    weights : None, "DEFAULT", a torchvision weights name, or a path
+        None: random initialisation. "DEFAULT": torchvision's pretrained weights (from
+        the torch hub cache, downloaded when online; offline it fails at once with
+        :class:`WeightsUnavailableError`). A path: a local state dict, loaded with
+        ``torch.load(weights_only=True)`` (the classifier head is ignored).
+    device : str
+        "auto" (CUDA when present), "cpu", "cuda", ...
+    batch_size : int
+    image_size : int, optional
+        Model input side. Default: the pretrained weights' own preprocessing (resize and
+        centre crop), else the image side clipped to 32-224 (8×8 digits -> 32×32).
+    thumbnail_size : int
+        Largest side of the thumbnails kept in ``Embeddings.images``.
+    observers
+        Receive progress events (``stage="embed"``).
+
+    Examples
+    --------
+    >>> emb = ImageEmbedder("resnet18", device="cpu").embed(np.zeros((2, 8, 8), np.uint8))
+    >>> emb.shape
+    (2, 512)
+    """
+
+    param_choices: ClassVar[dict[str, tuple[str, ...]]] = {"device": ("auto", "cpu", "cuda")}
+    epochs = 1
+
+    def __init__(
+        self,
+        backbone: str = "resnet18",
+        weights: Any = None,
+        device: str = "auto",
+        batch_size: int = 64,
+        image_size: int | None = None,
+        thumbnail_size: int = 64,
+        observers: Iterable[Any] = (),
+    ) -> None:
+        super().__init__(observers)
+        self.backbone = backbone
+        self.weights = weights
+        self.device = device
+        self.batch_size = _check_batch_size(batch_size)
+        self.image_size = image_size
+        self.thumbnail_size = thumbnail_size
+        model, self.head_name_, self.dim_ = V.build_backbone(backbone, weights)
+        self.device_ = V.pick_device(device)
+        self.model_ = model.to(self.device_).eval()
+
+    def embed(self, data: Any, labels: Any = None) -> Embeddings:
+        self._begin()
+        try:
+            s = V.as_image_set(data, labels, size=self._load_size())
+            t0 = time.perf_counter()
+            vectors = self._extract(s, self.device_, 1)
+            rate = len(s.images) / max(time.perf_counter() - t0, 1e-9)
+            self._emit(1, None, rate, "images/s")
+            return _make_embeddings(s, vectors, self.thumbnail_size)
+        finally:
+            self._finish()
+
+    embed.__doc__ = _Extractor.embed.__doc__
+
+    def __repr__(self) -> str:
+        w = "random" if self.weights is None else str(self.weights)
+        return f"ImageEmbedder({self.backbone!r}, weights={w}, dim={self.dim_}, {self.device_})"
+
+
+@contextlib.contextmanager
+def _reproducible(seed: int, threads: int | None) -> Iterator[torch.Generator]:
+    """Seeded, deterministic torch (global RNG restored after), fixed thread count."""
+    before_threads = torch.get_num_threads()
+    before_det = torch.are_deterministic_algorithms_enabled()
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        if threads:
+            torch.set_num_threads(int(threads))
+        torch.use_deterministic_algorithms(True)
+        try:
+            yield torch.Generator().manual_seed(seed)
+        finally:
+            torch.use_deterministic_algorithms(before_det)
+            torch.set_num_threads(before_threads)
+
+
+class ImageTrainer(_Extractor):
+    """Train (or fine-tune) an image backbone on labelled images; embeddings from its features.
+
+    Supervised classification with cross-entropy (label smoothing 0.1), AdamW and a
+    one-cycle learning rate; light augmentation (rotation ±10°, shifts ±12%, scale ±8%)
+    suits digits and most photos. After ``fit``, ``embeddings_`` holds the penultimate
+    features of the training images; :meth:`embed` embeds new ones.
+
+    Parameters
+    ----------
+    backbone : str
+        ``"small"`` (compact ResNet, fast on CPU) or a torchvision model name.
+    epochs, seed, lr, batch_size, weight_decay
+        Training settings; ``lr=None`` picks 2e-3 from scratch, 5e-4 from pretrained.
+    augment : bool
+        Random rotation/shift/scale of each training image.
+    weights, image_size, device, thumbnail_size
+        As in :class:`ImageEmbedder` (weights: where training starts).
+    num_threads : int, optional
+        torch threads while training; runs with the same seed and thread count on CPU
+        give identical results (deterministic algorithms are switched on meanwhile).
+
+    Examples
+    --------
+    >>> import embedkit as ek
+    >>> d = ek.datasets.digits()
+    >>> tr = ImageTrainer("small", epochs=1, batch_size=32, image_size=16).fit(d.images[:64],
+    ...                                                                       d.labels[:64])
+    >>> tr.history_.columns.tolist()
+    ['epoch', 'loss', 'images_per_sec', 'elapsed', 'accuracy']
+    >>> tr.embeddings_.shape
+    (64, 128)
+    """
+
+    param_choices: ClassVar[dict[str, tuple[str, ...]]] = {
+        "backbone": ("small", "resnet18", "resnet34", "vgg11"),
+        "device": ("auto", "cpu", "cuda"),
+    }
+
+    def __init__(
+        self,
+        backbone: str = "resnet18",
+        epochs: int = 8,
+        seed: int = 0,
+        lr: float | None = None,
+        batch_size: int = 64,
+        augment: bool = True,
+        weights: Any = None,
+        image_size: int | None = None,
+        weight_decay: float = 5e-4,
+        device: str = "auto",
+        num_threads: int | None = None,
+        thumbnail_size: int = 64,
+        observers: Iterable[Any] = (),
+    ) -> None:
+        super().__init__(observers)
+        self.backbone = backbone
+        self.epochs = epochs
+        self.seed = seed
+        self.lr = lr
+        self.batch_size = batch_size
+        self.augment = augment
+        self.weights = weights
+        self.image_size = image_size
+        self.weight_decay = weight_decay
+        self.device = device
+        self.num_threads = num_threads
+        self.thumbnail_size = thumbnail_size
+
+    def _check(self) -> None:
+        if isinstance(self.epochs, bool) or not isinstance(self.epochs, int) or self.epochs < 1:
+            raise ValueError(f"epochs must be a positive integer, got {self.epochs!r}")
+        _check_batch_size(self.batch_size)
+        if self.lr is not None and not (isinstance(self.lr, (int, float)) and self.lr > 0):
+            raise ValueError(f"lr must be a positive number or None, got {self.lr!r}")
+
+    def fit(self, data: Any, labels: Any = None, validation: Any = None) -> ImageTrainer:
+        """Train on labelled images: a data set (``digits()``, ``image_folder()``) or
+        ``fit(images, labels)``. ``validation`` (a data set or an ``(images, labels)``
+        pair) adds ``val_accuracy`` (accuracy of the classifier head) to every epoch.
+        """
+        self._check()
+        s = V.as_image_set(data, labels, size=self._load_size())
+        if s.classes is None:
+            raise ValueError(
+                "ImageTrainer needs a class per image: fit(images, labels) or a data set"
+            )
+        self.classes_, y = np.unique(s.classes, return_inverse=True)
+        if len(self.classes_) < 2 or len(y) < 2:
+            raise ValueError(
+                f"need at least 2 images of 2 classes; got {len(self.classes_)} class(es)"
+            )
+        val = None
+        if validation is not None:
+            pair = isinstance(validation, tuple) and len(validation) == 2
+            vdata, vlabels = validation if pair else (validation, None)
+            val = V.as_image_set(vdata, vlabels, size=self._load_size())
+        self._begin()
+        try:
+            with _reproducible(int(self.seed), self.num_threads) as gen:
+                self._train(s, np.asarray(y, dtype=np.int64), val, gen)
+            self.embeddings_ = _make_embeddings(
+                s, self._extract(s, self.device_, self.epochs), self.thumbnail_size
+            )
+        finally:
+            self._finish()
+        return self
+
+    def _setup(self) -> tuple[nn.Module, torch.optim.Optimizer]:
+        model, self.head_name_, self.dim_ = V.build_backbone(self.backbone, self.weights)
+        self.device_ = V.pick_device(self.device)
+        self.head_ = nn.Linear(self.dim_, len(self.classes_))
+        net = nn.Sequential(model, self.head_).to(self.device_)
+        self.model_ = model
+        lr = self.lr or (2e-3 if self.weights is None else 5e-4)
+        opt = torch.optim.AdamW(net.parameters(), lr=lr, weight_decay=self.weight_decay)
+        return net, opt
+
+    def _train(self, s: V.ImageSet, y: np.ndarray, val: V.ImageSet | None, gen: Any) -> None:
+        net, opt = self._setup()
+        pre, n = self._pre(s.images), len(y)
+        n_batches = math.ceil(n / self.batch_size)
+        sched = torch.optim.lr_scheduler.OneCycleLR(
+            opt, max_lr=opt.param_groups[0]["lr"], total_steps=self.epochs * n_batches
+        )
+        lossf = nn.CrossEntropyLoss(label_smoothing=0.1)
+        targets = torch.from_numpy(y)
+        for epoch in range(1, self.epochs + 1):
+            net.train()
+            t0, total, correct = time.perf_counter(), 0.0, 0
+            for idx in np.array_split(torch.randperm(n, generator=gen).numpy(), n_batches):
+                x = pre.geometry(V.to_float(s.images[idx]))
+                if self.augment:
+                    x = V.augment(x, gen, degrees=10.0, shift=0.12)
+                logits = net(pre.normalize(x).to(self.device_))
+                t = targets[idx].to(self.device_)
+                loss = lossf(logits, t)
+                opt.zero_grad(set_to_none=True)
+                loss.backward()
+                opt.step()
+                sched.step()
+                total += float(loss.detach()) * len(idx)
+                correct += int((logits.argmax(1) == t).sum())
+            metrics = {"accuracy": correct / n}
+            if val is not None:
+                metrics["val_accuracy"] = self._accuracy(val, pre)
+            rate = n / max(time.perf_counter() - t0, 1e-9)
+            self._emit(epoch, total / n, rate, "images/s", metrics)
+            if self.stop_requested:
+                break
+
+    def _accuracy(self, val: V.ImageSet, pre: V.Preprocess) -> float:
+        if val.classes is None:
+            raise ValueError("validation data needs labels")
+        assert self.model_ is not None
+        feats = _features(self.model_, pre, val.images, self.device_, self.batch_size)
+        with torch.inference_mode():
+            pred = self.head_(torch.from_numpy(feats).to(self.device_)).argmax(1).cpu().numpy()
+        return float(np.mean(self.classes_[pred] == np.asarray(val.classes)))
+
+    def predict(self, data: Any) -> np.ndarray:
+        """Class of each image by the trained classifier head."""
+        if self.model_ is None:
+            raise RuntimeError("ImageTrainer is not fitted; call fit() first")
+        s = V.as_image_set(data, size=self._load_size())
+        feats = _features(self.model_, self._pre(s.images), s.images, self.device_, self.batch_size)
+        with torch.inference_mode():
+            pred = self.head_(torch.from_numpy(feats).to(self.device_)).argmax(1).cpu().numpy()
+        return np.asarray(self.classes_[pred])
+
+    def save_weights(self, path: Any) -> None:
+        """Save the trained model as a torchvision-style state dict (``torch.save``).
+
+        ``ImageEmbedder(backbone, weights=path, image_size=...)`` loads it back.
+        """
+        if self.model_ is None:
+            raise RuntimeError("ImageTrainer is not fitted; call fit() first")
+        state = dict(self.model_.state_dict())
+        state.update({f"{self.head_name_}.{k}": v for k, v in self.head_.state_dict().items()})
+        torch.save(state, path)
+
+    def __repr__(self) -> str:
+        return f"ImageTrainer({self.backbone!r}, epochs={self.epochs}, seed={self.seed})"
