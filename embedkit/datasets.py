@@ -452,3 +452,12 @@ def digits() -> Digits:
 # ``image_folder(path, size=128)``: class sub-folders or a flat folder of images (torchvision
 # ImageFolder conventions), unreadable files reported in ``skipped`` (and a warning).
 from ._imagefolder import ImageFolder, image_folder  # noqa: E402, F401
+
+# ----------------------------------------------------------------------------- ratings
+# movielens(), insteval(): defined in _ratings_data, which uses the cache helpers above.
+from ._ratings_data import (  # noqa: E402, F401
+    RatingsData,
+    insteval,
+    movielens,
+    read_movielens_zip,
+)
