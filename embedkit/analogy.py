@@ -68,8 +68,16 @@ def analogy_topk(
         mean /= np.linalg.norm(mean, axis=1, keepdims=True)
         mean = mean.astype(np.float32)
 
+        buf = np.empty(0, dtype=np.float32)
+
         def score(qs: np.ndarray, r0: int, r1: int) -> np.ndarray:
-            s = mean[qs] @ vectors[r0:r1].T
+            # one reused block: a fresh 256 MB array per block costs its page faults
+            nonlocal buf
+            size = len(qs) * (r1 - r0)
+            if buf.size < size:
+                buf = np.empty(size, dtype=np.float32)
+            s = buf[:size].reshape(len(qs), r1 - r0)
+            np.matmul(mean[qs], vectors[r0:r1].T, out=s)
             s /= safe[r0:r1]
             return s
 
