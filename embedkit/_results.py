@@ -62,6 +62,35 @@ class AnalogyResult:
     case_insensitive: bool
     coverage: float
 
+    @classmethod
+    def tabulate(
+        cls,
+        section: pd.Series,
+        correct: np.ndarray,
+        counted: np.ndarray,
+        known: np.ndarray,
+        predictions: pd.DataFrame,
+        **settings: Any,
+    ) -> AnalogyResult:
+        """Count per section (in order of appearance) from per-question flags."""
+        frame = pd.DataFrame(
+            {"section": section, "correct": correct, "total": counted, "skipped": ~known}
+        )
+        sections = frame.groupby("section", sort=False)[["correct", "total", "skipped"]].sum()
+        sections = sections.astype(np.int64).reset_index()
+        sections["accuracy"] = sections["correct"] / sections["total"].where(sections["total"] > 0)
+        n_correct, n_total = int(sections["correct"].sum()), int(sections["total"].sum())
+        return cls(
+            accuracy=n_correct / n_total if n_total else float("nan"),
+            correct=n_correct,
+            total=n_total,
+            skipped=int((~known).sum()),
+            sections=sections,
+            predictions=predictions,
+            coverage=float(known.mean()),
+            **settings,
+        )
+
     @property
     def errors(self) -> pd.DataFrame:
         """Answered questions the model got wrong: a, b, c, expected, predicted."""

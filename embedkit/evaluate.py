@@ -156,33 +156,13 @@ def analogies(
     keys = [None if r < 0 else labels[r] for r in picked]
     folded = [k.upper() if k is not None and case_insensitive else k for k in keys]
     correct = np.array([k == e for k, e in zip(folded, words[:, 3], strict=True)]) & known
-    frame = pd.DataFrame(
-        {
-            "section": qs["section"],
-            "correct": correct & counted,
-            "total": counted,
-            "skipped": ~known,
-        }
-    )
-    sections = frame.groupby("section", sort=False)[["correct", "total", "skipped"]].sum()
-    sections = sections.astype(np.int64).reset_index()
-    sections["accuracy"] = sections["correct"] / sections["total"].where(sections["total"] > 0)
     preds = qs.loc[known].reset_index(drop=True)
     preds["predicted"] = [k for k, ok in zip(keys, known, strict=True) if ok]
     preds["correct"] = correct[known]
-    n_correct, n_total = int(sections["correct"].sum()), int(sections["total"].sum())
-    return AnalogyResult(
-        accuracy=n_correct / n_total,
-        correct=n_correct,
-        total=n_total,
-        skipped=int((~known).sum()),
-        sections=sections,
-        predictions=preds,
-        method=method,
-        restrict_vocab=restrict_vocab,
-        case_insensitive=case_insensitive,
-        coverage=float(known.mean()),
-    )
+    return AnalogyResult.tabulate(
+        qs["section"], correct & counted, counted, known, preds,
+        method=method, restrict_vocab=restrict_vocab, case_insensitive=case_insensitive,
+    )  # fmt: skip
 
 
 def _predict(

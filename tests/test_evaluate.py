@@ -120,6 +120,8 @@ def test_analogies_case_variants_like_gensim(tmp_path):
         assert ours_counts(ours) == gensim_counts(sections)
         assert ours.accuracy == score
     assert ours.total < 400  # case-sensitive: capitalised words are unknown
+    everything = evaluate.analogies(emb, path, restrict_vocab=None)
+    assert ours_counts(everything) == ours_counts(evaluate.analogies(emb, path, 10**9))
 
 
 @pytest.mark.filterwarnings("ignore:Call to deprecated `init_sims`:DeprecationWarning")
