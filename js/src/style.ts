@@ -3,7 +3,8 @@
 export const CSS = `
 .embedkit-projector { font: 13px/1.35 var(--jp-ui-font-family, system-ui, sans-serif);
   color: var(--jp-ui-font-color1, #222); border: 1px solid var(--jp-border-color2, #ddd);
-  border-radius: 4px; background: var(--jp-layout-color0, #fff); }
+  border-radius: 4px; background: var(--jp-layout-color0, #fff); min-width: 360px;
+  container-type: inline-size; }
 .embedkit-projector .ek-toolbar { display: flex; gap: 6px; align-items: center; padding: 4px 6px;
   border-bottom: 1px solid var(--jp-border-color2, #ddd); flex-wrap: wrap; }
 .embedkit-projector .ek-search { flex: 0 1 220px; min-width: 90px; padding: 2px 4px; }
@@ -16,6 +17,11 @@ export const CSS = `
 .embedkit-projector .ek-canvas-wrap canvas { display: block; width: 100%; height: 100%; }
 .embedkit-projector .ek-side { flex: 0 0 230px; overflow: auto; padding: 4px 8px;
   border-left: 1px solid var(--jp-border-color2, #ddd); }
+@container (max-width: 640px) {
+  .embedkit-projector .ek-body { flex-direction: column; }
+  .embedkit-projector .ek-side { flex: 0 0 auto; max-height: 180px !important;
+    border-left: none; border-top: 1px solid var(--jp-border-color2, #ddd); }
+}
 .embedkit-projector .ek-side h4 { margin: 6px 0 2px; font-size: 12px; }
 .embedkit-projector .ek-tooltip { position: absolute; pointer-events: none; z-index: 10;
   background: rgba(255,255,255,0.96); border: 1px solid #aaa; border-radius: 3px;

@@ -191,6 +191,14 @@ export function createProjectorView(
   let userSelection = false;
   let searchSeq = 0;
   let destroyed = false;
+  let resizer: ResizeObserver | null = null; // starts the view, then follows its size
+  let drawn = false; // marks set before the first draw wait for it (points must exist)
+  let pending: { kind: "highlight" | "selection"; indices: ArrayLike<number> | null } | null =
+    data.highlight && data.highlight.length
+      ? { kind: "highlight", indices: data.highlight }
+      : data.selected && data.selected.length
+        ? { kind: "selection", indices: data.selected }
+        : null;
   const cache = new Map<number, HoverInfo>();
   let mouse: [number, number] = [0, 0];
 
@@ -318,8 +326,8 @@ export function createProjectorView(
     const style = pointStyle(xy.length >> 1);
     scatter = createScatterplot({
       canvas: parts.canvas,
-      width: "auto",
-      height: "auto",
+      width: parts.wrap.clientWidth,
+      height: parts.wrap.clientHeight,
       backgroundColor: "#ffffff",
       pointSize: style.pointSize,
       opacity: style.opacity,
@@ -349,8 +357,10 @@ export function createProjectorView(
       }
     });
     return sp.draw(pointsFor() as never, drawOptions()).then(() => {
-      if (data.highlight && data.highlight.length) view.setHighlight(data.highlight);
-      else if (data.selected && data.selected.length) view.setSelection(data.selected);
+      drawn = true;
+      if (pending?.kind === "highlight") view.setHighlight(pending.indices);
+      else if (pending?.kind === "selection") view.setSelection(pending.indices);
+      pending = null;
       return new Promise<void>((resolve) =>
         requestAnimationFrame(() => {
           const ms = performance.now() - t0;
@@ -371,11 +381,16 @@ export function createProjectorView(
       start().then(resolve, reject);
       return true;
     };
-    if (tryStart()) return;
-    const ro = new ResizeObserver(() => {
-      if (tryStart()) ro.disconnect();
+    tryStart();
+    resizer = new ResizeObserver(() => {
+      if (!scatter) {
+        tryStart();
+        return;
+      }
+      const { clientWidth: width, clientHeight: height } = parts.wrap;
+      if (width > 0 && height > 0) void scatter.set({ width, height });
     });
-    ro.observe(parts.wrap);
+    resizer.observe(parts.wrap);
   });
 
   parts.lasso.addEventListener("click", () => {
@@ -402,13 +417,19 @@ export function createProjectorView(
       await scatter.draw(pointsFor() as never, { ...drawOptions(), preventFilterReset: true });
     },
     setHighlight(indices) {
-      if (!scatter) return;
+      if (!scatter || !drawn) {
+        pending = { kind: "highlight", indices };
+        return;
+      }
       if (indices && indices.length) scatter.select(Array.from(indices), { preventEvent: true });
       else scatter.deselect({ preventEvent: true });
       userSelection = false;
     },
     setSelection(indices) {
-      if (!scatter) return;
+      if (!scatter || !drawn) {
+        pending = { kind: "selection", indices };
+        return;
+      }
       if (indices && indices.length) scatter.select(Array.from(indices), { preventEvent: true });
       else scatter.deselect({ preventEvent: true });
       userSelection = !!(indices && indices.length);
@@ -429,6 +450,7 @@ export function createProjectorView(
     destroy() {
       destroyed = true;
       clearTimeout(searchTimer);
+      resizer?.disconnect();
       scatter?.destroy();
       scatter = null;
       parts.root.remove();

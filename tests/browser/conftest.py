@@ -179,6 +179,9 @@ def open_notebook(browser: object, lab: Lab, name: str) -> object:
         dialog.dismiss()  # type: ignore[attr-defined]
 
     page.on("dialog", on_dialog)
+    page.console_messages = []
+    page.on("console", lambda m: page.console_messages.append(f"{m.type}: {m.text}"))
+    page.on("pageerror", lambda e: page.console_messages.append(f"pageerror: {e}"))
     page.goto(lab.notebook_url(name))
     page.wait_for_selector(".jp-Notebook", timeout=60_000)
     wait_idle(page)

@@ -43,6 +43,13 @@ images = (digits.images[:100] * 255 / 16).astype("uint8")
 demb = ek.Embeddings([f"digit{i}" for i in range(100)], digits.data[:100], images=images,
                      metadata={"target": digits.target[:100]})
 Projector(demb, method=np.c_[np.arange(100) % 10, np.arange(100) // 10], color="target")""",
+    """import ipywidgets
+from embedkit.widgets.projector import link
+a = Projector(emb[:100], method=coords[:100], height=300)
+b = Projector(emb[50:150], method=coords[50:150], height=300)
+link(a, b)
+ipywidgets.HBox([a, b])""",
+    """a.select(["w060", "w070", "w010"])""",
 ]
 
 
@@ -51,7 +58,7 @@ def page(lab: Any, browser: Any, ui: Any) -> Iterator[Any]:
     ui.write_notebook(lab.root / NOTEBOOK, CELLS)
     pg = ui.open_notebook(browser, lab, NOTEBOOK)
     ui.run_all(pg)
-    for n in (0, 1):
+    for n in (0, 1, 2, 3):
         proj(pg, n).and_(pg.locator("[data-drawn='1']")).wait_for(timeout=60_000)
     yield pg
     ui.screenshot(pg, "projector-final")
@@ -196,3 +203,15 @@ def test_image_embeddings_show_a_thumbnail_on_hover(page: Any, ui: Any) -> None:
     names = proj(page, 1).locator(".ek-legend-name").all_inner_texts()
     assert names == [str(d) for d in range(10)]
     ui.screenshot(page, "projector-thumbnail")
+
+
+def test_linked_projectors_side_by_side(page: Any, ui: Any) -> None:
+    a, b = proj(page, 2), proj(page, 3)
+    box_a, box_b = a.bounding_box(), b.bounding_box()
+    assert box_a["width"] >= 360 and box_b["width"] >= 360
+    assert box_b["x"] >= box_a["x"] + box_a["width"] - 1  # side by side
+    ui.run_cell(page, 6)
+    b.locator(".ek-count").get_by_text("2 selected").wait_for(timeout=10_000)
+    assert sorted(page.evaluate(f"() => {VIEW.format(n=3)}.selection()")) == [10, 20]
+    assert a.locator(".ek-count").inner_text() == "3 selected"
+    ui.screenshot(page, "projector-linked")
