@@ -30,6 +30,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "AnalogyExplorer": ("embedkit.widgets.explorers", "AnalogyExplorer"),
     "explore": ("embedkit.widgets.explorers", "explore"),
     "compare": ("embedkit.widgets.compare", "compare"),
+    "RecommendationExplorer": ("embedkit.widgets.recommend", "RecommendationExplorer"),
     "Gallery": ("embedkit.widgets.gallery", "Gallery"),
     "tokenize": ("embedkit.train.corpus", "tokenize"),
 }
@@ -40,6 +41,7 @@ __all__ = [
     "Gallery",
     "NeighboursExplorer",
     "Projector",
+    "RecommendationExplorer",
     "TrainingDashboard",
     "UnknownLabelError",
     "__version__",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import warnings
 import zipfile
+from html import escape as html_escape
 
 import numpy as np
 import pandas as pd
@@ -331,3 +332,33 @@ def test_explicit_mf_beats_biases_on_movielens(ml):
     train, test = R.split(ml.ratings, test=0.2, seed=0)
     model = MatrixFactorization(seed=0).fit(train)
     assert R.rmse(model, test).rmse < R.rmse(R.Biases().fit(train), test).rmse
+
+
+# ----------------------------------------------------------------------------- widget
+def test_recommendation_explorer(mf, parts):
+    train, _ = parts
+    ex = ek.RecommendationExplorer(mf, k=5)
+    user = int(train["user"].iloc[-1])
+    ex.show_user(user)
+    top = mf.user_history(user, k=1)["title"].iloc[0]
+    assert html_escape(top) in ex.history_html.value and "personalised" in ex.recs_html.value
+    assert ex.user_box.value == str(user) and ex.user == user
+    label = next(lab for lab, v in ex._items.items() if v == 260)
+    ex.item_box.value = label  # what choosing in the searchable box does
+    assert ex.item == 260 and "items like Star Wars" in ex.similar_html.value
+    assert ex.projector.color == "genre" and len(ex.projector.emb) <= len(mf.items_)
+    assert repr(ex).startswith("RecommendationExplorer(explicit MatrixFactorization")
+    assert repr(ex).endswith("item=260)")
+    with pytest.raises(KeyError, match="unknown user"):
+        ex.show_user(424242)
+    with pytest.raises(TypeError, match="fitted MatrixFactorization"):
+        ek.RecommendationExplorer(mf.items_)
+
+
+def test_explorer_escapes_titles():
+    ratings = pd.DataFrame({"user": [1, 1, 2], "item": [1, 2, 1], "rating": [5.0, 1.0, 4.0]})
+    items = pd.DataFrame({"item": [1, 2], "title": ["<img src=x onerror=alert(1)>", "B"]})
+    model = MatrixFactorization(factors=2, epochs=1).fit(ratings, items=items)
+    ex = ek.RecommendationExplorer(model, projector=False)
+    ex.show_user(1)
+    assert "<img" not in ex.history_html.value and "&lt;img" in ex.history_html.value

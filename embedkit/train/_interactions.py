@@ -223,13 +223,13 @@ class RecommenderBase:
         warm = np.flatnonzero(~cold)
         for start in range(0, len(warm), batch):
             sel = warm[start : start + batch]
-            scores = np.asarray(self._scores(rows[sel]), dtype=np.float64)
+            scores = np.asarray(self._scores(rows[sel]), dtype=np.float32)
             if exclude_seen:
                 seen = self.seen_[rows[sel]].tocoo()
                 scores[seen.row, seen.col] = -np.inf
             kk = min(k, n_items)
-            part = np.argpartition(-scores, kk - 1, axis=1)[:, :kk]
-            part_s = np.take_along_axis(scores, part, axis=1)
+            part = np.argpartition(scores, n_items - kk, axis=1)[:, n_items - kk :]
+            part_s = np.take_along_axis(scores, part, axis=1).astype(np.float64)
             order = np.argsort(-part_s, axis=1, kind="stable")
             idx = np.take_along_axis(part, order, axis=1)
             val = np.take_along_axis(part_s, order, axis=1)
