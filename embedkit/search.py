@@ -63,7 +63,7 @@ def _select(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     # chunk j holds columns j, j + nc, j + 2 nc, ...: its maximum is an element-wise
     # maximum of _CHUNK contiguous slices, which vectorises well
     cmax = scores[:, : nc * _CHUNK].reshape(q, _CHUNK, nc).max(axis=1)
-    best_chunks = np.argpartition(-cmax, k - 1, axis=1)[:, :k]
+    best_chunks = _best_chunks(cmax, k)
     cand = (best_chunks[:, :, None] + np.arange(_CHUNK) * nc).reshape(q, -1)
     if nc * _CHUNK < r:
         tail = np.broadcast_to(np.arange(nc * _CHUNK, r), (q, r - nc * _CHUNK))
@@ -71,6 +71,25 @@ def _select(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     vals = np.take_along_axis(scores, cand, axis=1)
     part = np.argpartition(-vals, k - 1, axis=1)[:, :k]
     return np.take_along_axis(cand, part, axis=1), np.take_along_axis(vals, part, axis=1)
+
+
+def _best_chunks(cmax: np.ndarray, k: int) -> np.ndarray:
+    """Columns of the ``k`` largest chunk maxima per row (unsorted).
+
+    When the row is long, the same two-stage idea again: the ``k`` best of
+    ``nc // _CHUNK`` super-chunk maxima hold the ``k`` best chunks, so the costly
+    ``argpartition`` runs on ``k * _CHUNK`` values instead of ``nc``.
+    """
+    q, nc = cmax.shape
+    nc2 = nc // _CHUNK
+    if nc % _CHUNK or nc2 <= k:
+        return np.argpartition(-cmax, k - 1, axis=1)[:, :k]
+    sup = cmax.reshape(q, _CHUNK, nc2).max(axis=1)
+    best_sup = np.argpartition(sup, nc2 - k, axis=1)[:, nc2 - k :]
+    cand = (best_sup[:, :, None] + np.arange(_CHUNK) * nc2).reshape(q, -1)
+    vals = np.take_along_axis(cmax, cand, axis=1)
+    part = np.argpartition(vals, vals.shape[1] - k, axis=1)[:, vals.shape[1] - k :]
+    return np.take_along_axis(cand, part, axis=1)
 
 
 def blocked_topk(
