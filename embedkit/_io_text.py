@@ -72,13 +72,22 @@ def parse_header(line: bytes) -> tuple[int, int] | None:
 def looks_binary(path: Path, compression: str | None, dim: int) -> bool:
     """After a header, is the data binary (word2vec ``-binary 1``) rather than text?
 
-    Text is UTF-8 without control bytes; float32 data almost never is (any 0.0, 1.0
-    or small integer holds a zero byte).
+    Text when the next line is a label and ``dim`` numbers; otherwise binary when it
+    holds control bytes or invalid UTF-8 (float32 data almost always does: any 0.0,
+    1.0 or small integer holds a zero byte); otherwise text (so that a damaged text
+    file gets an error naming its line).
     """
     with open_bytes(path, compression) as f:
         f.readline(1 << 20)
         data = f.read(16 * dim + 4096)
     line, newline, _ = data.partition(b"\n")
+    parts = line.rstrip(_WS).split(b" ")
+    if newline and len(parts) == dim + 1 and parts[0]:
+        try:
+            [float(t) for t in parts[1:]]
+            return False
+        except ValueError:
+            pass
     if not newline:
         line = line[:-4]  # may end inside a multi-byte character
     if _CONTROL_BYTES.search(line):
@@ -473,6 +482,11 @@ def format_rows(vectors: np.ndarray, sep: str, block: int = 20_000) -> Iterator[
 def write_text(labels: Sequence[str], vectors: np.ndarray, path: Path, *, header: bool) -> Path:
     """word2vec text (``header=True``) or GloVe text; ``.gz`` compresses."""
     _check_writable_labels(labels, "word2vec text" if header else "GloVe text")
+    if not header and len(labels) and labels[0].startswith("\ufeff"):
+        raise ValueError(
+            f"the first label {labels[0]!r} starts with U+FEFF, which readers take for a "
+            "byte-order mark in a GloVe file; use word2vec format (it has a header line)"
+        )
     with atomic_writer(path, text=True) as f:
         if header:
             f.write(f"{vectors.shape[0]} {vectors.shape[1]}\n")

@@ -64,7 +64,9 @@ def detect_format(path: PathLike) -> str:
     A directory or ``.tsv`` is ``"projector"``, ``.npz`` (or any zip) is ``"npz"``,
     ``.bin`` is ``"word2vec-binary"``. For text, a first line ``"count dim"`` means
     word2vec (``"fasttext"`` for ``.vec``), or word2vec binary when binary data
-    follows it; anything else is GloVe.
+    follows it; anything else is GloVe. A line of numbers after the header means
+    text (so that a damaged text file gets errors naming its lines): with one or two
+    dimensions, binary data can look like that; name the format then.
 
     Examples
     --------

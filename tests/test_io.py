@@ -457,3 +457,28 @@ def test_byte_order_mark_and_tabs(tmp_path):
     assert error(tmp_path / "s.txt").line == 2
     err = error(write(tmp_path / "t.txt", "the\t1\t2\n"))
     assert "tab-separated?" in str(err)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    labels=st.lists(
+        st.text(st.characters(blacklist_characters=" \n\r"), min_size=1, max_size=8),
+        min_size=1,
+        max_size=6,
+        unique=True,
+    ),
+    dim=st.integers(1, 3),
+    binary=st.booleans(),
+    data=st.data(),
+)
+def test_text_round_trip_property(tmp_path_factory, labels, dim, binary, data):
+    floats = st.floats(allow_nan=False, allow_infinity=False, width=32)
+    n = len(labels)
+    vecs = np.array(data.draw(st.lists(floats, min_size=n * dim, max_size=n * dim)), np.float32)
+    emb = ek.Embeddings(labels, vecs.reshape(n, dim))
+    tmp = tmp_path_factory.mktemp("text")
+    path = io.save_word2vec(emb, tmp / "w.txt", binary=binary)
+    # binary is named: with 1 dimension, 4 printable float bytes also read as text
+    same(ek.load(path, format="word2vec-binary" if binary else None), emb)
+    if not labels[0].startswith("\ufeff"):
+        same(ek.load(io.save_glove(emb, tmp / "g.txt"), format="glove"), emb)
