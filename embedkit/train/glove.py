@@ -332,12 +332,18 @@ class _GloVeState:
 
 
 def _adagrad(param: Any, accum: Any, rows: Any, grad: Any) -> None:
-    """AdaGrad on the rows a batch touches; a row's repeated gradients are summed first."""
+    """AdaGrad on the rows a batch touches, as if the entries were applied one by one.
+
+    A row's gradients are summed, and its accumulator grows by the sum of their squares
+    (not the square of their sum), so a frequent word's step size decays as it would
+    under glove.c's per-entry updates rather than once per batch.
+    """
     import torch
 
     uniq, inverse = torch.unique(rows, return_inverse=True)
-    summed = torch.zeros((uniq.numel(), *grad.shape[1:]), dtype=grad.dtype)
-    summed.index_add_(0, inverse, grad)
-    acc = accum.index_select(0, uniq).addcmul_(summed, summed)
+    shape = (uniq.numel(), *grad.shape[1:])
+    summed = torch.zeros(shape, dtype=grad.dtype).index_add_(0, inverse, grad)
+    squares = torch.zeros(shape, dtype=grad.dtype).index_add_(0, inverse, grad * grad)
+    acc = accum.index_select(0, uniq).add_(squares)
     accum.index_copy_(0, uniq, acc)
     param.index_add_(0, uniq, summed.div_(acc.sqrt_()), alpha=-1.0)
