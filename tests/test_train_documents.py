@@ -72,7 +72,7 @@ def test_learning_rate_decays_linearly_over_the_planned_run(lee):
         return orig(*a, **kw)
 
     d2v.model_.train = spy
-    d2v._train_epochs([TaggedDocument(d, [str(i)]) for i, d in enumerate(lee[:20])])
+    d2v._train_epochs([TaggedDocument(d, [str(i)]) for i, d in enumerate(lee[:20])], [])
     assert [s[2] for s in seen] == [1, 1, 1, 1]
     np.testing.assert_allclose([s[0] for s in seen], [0.05, 0.04, 0.03, 0.02])
     np.testing.assert_allclose([s[1] for s in seen], [0.04, 0.03, 0.02, 0.01])
@@ -141,7 +141,7 @@ def test_stop_from_another_thread_ends_after_the_current_epoch(lee):
     d2v = small(epochs=50)
     d2v.add_observer(lambda ev: d2v.stop() if ev.epoch == 2 else None)
     d2v.fit(lee)
-    assert d2v.stopped_ and len(d2v.history_) == 2 and d2v.epochs_trained_ == 2
+    assert d2v.stopped_ and len(d2v.history_) == 2 and d2v.epochs_done_ == 2
     assert d2v.embeddings_.shape == (len(lee), 16)  # kept what was learned
     # and truly from a different thread, while fit() runs
     d2v = small(epochs=200)
@@ -155,13 +155,27 @@ def test_stop_from_another_thread_ends_after_the_current_epoch(lee):
     assert d2v.stopped_ and 1 <= len(d2v.history_) < 200
 
 
-def test_probes_land_in_history(lee):
-    def spread(trainer):
-        return float(trainer.embeddings_.norms.mean())
+def test_an_inferring_probe_does_not_change_the_training(lee):
+    plain = small(dm=0, epochs=4).fit(lee)
+    probed = small(dm=0, epochs=4)
+    probed.probes = [lambda emb: {"first": float(probed.infer(lee[0])[0])}]
+    probed.fit(lee)
+    np.testing.assert_array_equal(plain.embeddings_.vectors, probed.embeddings_.vectors)
+    assert probed.history_["first"].iloc[-1] == pytest.approx(float(probed.infer(lee[0])[0]))
 
-    d2v = small(probes=[spread, lambda t: {"n": len(t.embeddings_)}]).fit(lee)
+
+def test_probes_land_in_history(lee):
+    def spread(emb):
+        return float(emb.norms.mean())
+
+    d2v = small(probes=[spread, lambda emb: {"n": len(emb)}]).fit(lee)
     assert list(d2v.history_.columns[-2:]) == ["spread", "n"]
     assert (d2v.history_["n"] == len(lee)).all()
+    assert d2v.history_["spread"].iloc[-1] == pytest.approx(d2v.embeddings_.norms.mean())
+    bad = small(probes=["nope"])
+    with pytest.raises(ValueError, match="unknown probe"):
+        bad.fit(lee)
+    assert bad.model_ is None  # a bad probe fails before any training
 
 
 def test_infer_is_reproducible_and_close_to_training_vector(lee):

@@ -24,7 +24,7 @@ import sys
 import time
 import warnings
 import zlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -41,6 +41,7 @@ from .corpus import (
     split_long_documents,
 )
 from .events import Trainer
+from .probes import make_probes, run_probes
 from .sentences import SentenceEncoder
 
 __all__ = ["Doc2Vec", "SentenceEncoder"]
@@ -97,17 +98,6 @@ def _split_tagged(documents: Any, tags: Sequence[Any] | None) -> tuple[list[Any]
     return words, doc_tags
 
 
-def _probe_metrics(probes: Sequence[Callable[[Any], Any]], trainer: Any) -> dict[str, float]:
-    metrics: dict[str, float] = {}
-    for probe in probes:
-        result = probe(trainer)
-        if isinstance(result, dict):
-            metrics.update({str(k): float(v) for k, v in result.items()})
-        else:
-            metrics[getattr(probe, "__name__", f"probe{len(metrics)}")] = float(result)
-    return metrics
-
-
 class Doc2Vec(Trainer):
     """Paragraph vectors (Le & Mikolov 2014) trained with gensim, one epoch at a time.
 
@@ -128,10 +118,10 @@ class Doc2Vec(Trainer):
         Seed for the initial vectors, and for :meth:`infer`.
     deterministic : bool
         Force one worker so that runs with the same seed give identical vectors.
-    probes : sequence of callables
-        Each is called as ``probe(trainer)`` after every epoch (``trainer.embeddings_``
-        holds the current document vectors) and returns a float or a dict of floats;
-        the values land in ``history_`` and on the dashboard's chart.
+    probes : list, optional
+        Per-epoch evaluations (see :mod:`embedkit.train.probes`): callables
+        ``f(emb) -> float | dict`` get the current document vectors; their values land
+        in ``history_`` and on the dashboard's chart.
 
     Notes
     -----
@@ -167,7 +157,7 @@ class Doc2Vec(Trainer):
         workers: int = 3,
         seed: int = 1,
         deterministic: bool = False,
-        probes: Sequence[Callable[[Any], Any]] = (),
+        probes: Any = None,
         observers: Iterable[Any] = (),
     ) -> None:
         super().__init__(observers)
@@ -255,6 +245,7 @@ class Doc2Vec(Trainer):
         from gensim.models.doc2vec import Doc2Vec as GensimDoc2Vec
 
         self._check_params()
+        make_probes(self.probes)  # a bad probe fails before training, not after epoch 1
         corpus, meta = self._corpus(documents, tags, texts)
         model = GensimDoc2Vec(
             vector_size=self.vector_size, dm=self.dm, window=self.window,
@@ -270,10 +261,10 @@ class Doc2Vec(Trainer):
         )  # fmt: skip
         self.memory_estimate_.warn_if_too_large("Doc2Vec training")
         self.model_, self._meta = model, meta
-        self._train_epochs(corpus)
+        self._train_epochs(corpus, make_probes(self.probes))
         return self
 
-    def _train_epochs(self, corpus: list[Any]) -> None:
+    def _train_epochs(self, corpus: list[Any], probes: list[Any]) -> None:
         model, epochs = self.model_, int(self.epochs)
         self._begin()
         try:
@@ -286,9 +277,10 @@ class Doc2Vec(Trainer):
                     end_alpha=self.alpha - step * epoch,
                 )  # fmt: skip
                 speed = model.corpus_total_words / max(time.perf_counter() - t0, 1e-9)
-                self.epochs_trained_ = epoch
+                self.epochs_done_ = epoch
                 self.embeddings_ = self._document_embeddings()
-                self._emit(epoch, None, speed, "words/s", _probe_metrics(self.probes, self))
+                metrics = run_probes(probes, self.embeddings_) if probes else None
+                self._emit(epoch, None, speed, "words/s", metrics)
                 if self.stop_requested:
                     break
         finally:
@@ -340,19 +332,22 @@ class Doc2Vec(Trainer):
         size, n_epochs = model.dv.vector_size, int(epochs or self.epochs)
         rng = np.random.default_rng([self.seed, zlib.crc32(" ".join(words).encode("utf-8"))])
         vec = ((rng.random(size) - 0.5) / size).astype(np.float32).reshape(1, size)
-        model.random = np.random.RandomState(self.seed)
         lockf, work = np.ones(1, dtype=np.float32), np.zeros(model.layer1_size, dtype=np.float32)
         neu1 = np.zeros(model.layer1_size, dtype=np.float32)
         alpha, delta = self.alpha, (self.alpha - self.min_alpha) / max(n_epochs - 1, 1)
-        for _ in range(n_epochs):
-            kw = dict(
-                learn_words=False, learn_hidden=False, doctag_vectors=vec, doctags_lockf=lockf
-            )
-            if model.sg:
-                inner.train_document_dbow(model, words, [0], alpha, work, **kw)
-            else:
-                inner.train_document_dm(model, words, [0], alpha, work, neu1, **kw)
-            alpha -= delta
+        kw = dict(learn_words=False, learn_hidden=False, doctag_vectors=vec, doctags_lockf=lockf)
+        # the training's random state is put back, so inferring (e.g. in a probe between
+        # epochs) never changes what the rest of the training does
+        saved, model.random = model.random, np.random.RandomState(self.seed)
+        try:
+            for _ in range(n_epochs):
+                if model.sg:
+                    inner.train_document_dbow(model, words, [0], alpha, work, **kw)
+                else:
+                    inner.train_document_dm(model, words, [0], alpha, work, neu1, **kw)
+                alpha -= delta
+        finally:
+            model.random = saved
         return vec[0].copy()
 
     def infer_many(

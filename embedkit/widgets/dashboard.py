@@ -32,7 +32,11 @@ import pandas as pd
 
 from ..train.events import TrainingEvent
 
-_RENDER_EVERY = 0.25  # seconds between chart renders while training (the last always renders)
+# While training, the chart re-renders at most every _RENDER_MIN seconds and never more often
+# than _RENDER_SHARE of the wall time allows (a PNG costs ~0.1 s), so watching costs the run
+# a few percent at most; the final chart always renders.
+_RENDER_MIN = 1.0
+_RENDER_SHARE = 0.03
 
 
 def _control(name: str, value: Any, choices: tuple[Any, ...] | None) -> Any:
@@ -109,6 +113,8 @@ class TrainingDashboard:
         self.error_: BaseException | None = None
         self._thread: threading.Thread | None = None
         self._last_render = 0.0
+        self._render_cost = 0.0
+        self._stop_pending = False
         self._summary: pd.DataFrame | None = None
         self._build()
 
@@ -169,6 +175,8 @@ class TrainingDashboard:
         self.epoch = 0
         self.state = "running"
         self.progress.value = 0.0
+        if self._stop_pending:  # Stop pressed while the trainer prepared (vocabulary, ...)
+            trainer.stop()
         estimate = getattr(trainer, "memory_estimate_", None)
         self.status.value = f"training…  {estimate}" if estimate is not None else "training…"
 
@@ -182,7 +190,8 @@ class TrainingDashboard:
         self.events.append(event)
         self.epoch = event.epoch
         self.status.value = self._event_text(event)
-        if time.perf_counter() - self._last_render >= _RENDER_EVERY:
+        wait = max(_RENDER_MIN, self._render_cost / _RENDER_SHARE)
+        if len(self.events) == 1 or time.perf_counter() - self._last_render >= wait:
             self._render_chart()
 
     def on_end(self, trainer: Any) -> None:
@@ -217,6 +226,7 @@ class TrainingDashboard:
     def stop(self) -> TrainingDashboard:
         """Ask the trainer to stop after the current epoch; what was learned is kept."""
         self.trainer.stop()
+        self._stop_pending = self.state == "running"
         if self.state == "running":
             self.status.value = f"stopping after epoch {self.epoch + 1}…"
         return self
@@ -243,6 +253,7 @@ class TrainingDashboard:
     def _run(self, reraise: bool = True) -> None:
         """Train; an error is kept in ``error_`` and shown in the status line."""
         self.error_ = None
+        self._stop_pending = False
         self._summary = None
         self.summary_html.value = ""
         self._set_running(True)
@@ -332,8 +343,10 @@ class TrainingDashboard:
         return buf.getvalue()
 
     def _render_chart(self) -> None:
-        self._last_render = time.perf_counter()
+        t0 = time.perf_counter()
         self.chart.value = self.to_png()
+        self._last_render = time.perf_counter()
+        self._render_cost = self._last_render - t0
 
     # ----------------------------------------------------------------- summary
     def summary(self) -> pd.DataFrame:

@@ -1,0 +1,161 @@
+"""TrainingDashboard over a real (tiny) gensim Doc2Vec, with real ipywidgets models.
+
+ipywidgets models work without a front end: ``Button.click()`` runs the same handlers
+a browser click does, and every trait change goes through the widget's comm.
+"""
+
+from __future__ import annotations
+
+import base64
+import time
+
+import ipywidgets as w
+import pytest
+from gensim.test.utils import datapath
+from gensim.utils import simple_preprocess
+
+import embedkit as ek
+from embedkit.train.documents import Doc2Vec
+from embedkit.widgets.dashboard import TrainingDashboard
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def docs():
+    with open(datapath("lee_background.cor"), encoding="latin-1") as fh:
+        return [simple_preprocess(line) for line in fh][:60]
+
+
+def trainer(**kw):
+    params = dict(vector_size=8, min_count=2, epochs=3, deterministic=True)
+    params.update(kw)
+    return Doc2Vec(**params)
+
+
+def wait_for(predicate, timeout=60.0):
+    end = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > end:
+            raise AssertionError("condition not reached in time")
+        time.sleep(0.01)
+
+
+def test_controls_are_generated_from_the_trainer_parameters(docs):
+    d2v = trainer()
+    dash = d2v.dashboard(docs)
+    assert isinstance(dash, TrainingDashboard) and ek.TrainingDashboard is TrainingDashboard
+    params = d2v.get_params()
+    assert set(dash.controls) | set(dash.skipped_params) == set(params)
+    assert dash.skipped_params == ["probes"]  # None: nothing to edit
+    for name, ctl in dash.controls.items():
+        assert ctl.value == params[name], name
+    assert isinstance(dash.controls["vector_size"], w.IntText)
+    assert isinstance(dash.controls["alpha"], w.FloatText)
+    assert isinstance(dash.controls["deterministic"], w.Checkbox)
+    assert isinstance(dash.controls["dm"], w.Dropdown)
+    assert dash.controls["dm"].options == (("1", 1), ("0", 0))
+
+
+def test_changing_a_control_changes_the_trainer(docs):
+    d2v = trainer()
+    dash = TrainingDashboard(d2v, docs)
+    dash.controls["epochs"].value = 2
+    dash.controls["dm"].value = 0
+    dash.controls["alpha"].value = 0.05
+    dash.controls["deterministic"].value = False
+    assert (d2v.epochs, d2v.dm, d2v.alpha, d2v.deterministic) == (2, 0, 0.05, False)
+    assert repr(dash) == "TrainingDashboard(Doc2Vec, epoch 0/2, ready)"
+    dash.fit()
+    assert len(d2v.history_) == 2 and d2v.model_.sg  # trained with the edited values
+
+
+def test_fit_fills_history_charts_progress_and_summary(docs):
+    d2v = trainer(epochs=3)
+    dash = TrainingDashboard(d2v, docs, preview=["3", "10"], n_neighbours=2)
+    assert repr(dash) == "TrainingDashboard(Doc2Vec, epoch 0/3, ready)"
+    assert dash.fit() is dash
+    assert repr(dash) == "TrainingDashboard(Doc2Vec, epoch 3/3, finished)"
+    assert list(dash.history["epoch"]) == [1, 2, 3]
+    assert dash.history["words_per_sec"].gt(0).all()
+    assert dash.progress.value == 1.0
+    assert dash.status.value.startswith("finished: epoch 3/3")
+    assert bytes(dash.chart.value).startswith(PNG)
+    fig = dash.figure()
+    loss_ax, right_ax = fig.axes
+    assert "n/a" in loss_ax.texts[0].get_text()  # Doc2Vec has no loss: said, not drawn as 0
+    assert right_ax.get_title() == "words per sec"
+    assert list(right_ax.lines[0].get_xdata()) == [1, 2, 3]
+    summary = dash.summary()
+    assert list(summary.index.get_level_values("query").unique()) == ["3", "10"]
+    assert summary.groupby(level="query").size().tolist() == [2, 2]
+    first = summary.loc["3", "label"].iloc[0]
+    assert first in dash.summary_html.value  # neighbours preview shown
+    assert docs[3][0] in dash.summary_html.value  # with the document's text
+    assert dash not in d2v.observers  # detached after the run
+    assert not dash.start_button.disabled and dash.stop_button.disabled
+
+
+def test_probe_metrics_are_charted(docs):
+    d2v = trainer(probes=[lambda emb: {"mean_norm": float(emb.norms.mean())}])
+    dash = TrainingDashboard(d2v, docs).fit()
+    assert "mean_norm" in dash.history
+    right = dash.figure().axes[1]
+    assert right.get_title() == "probe metrics"
+    assert len(right.lines[0].get_ydata()) == 3
+
+
+def test_start_in_a_thread_and_stop_keeps_the_model(docs):
+    d2v = trainer(epochs=400)
+    dash = TrainingDashboard(d2v, docs)
+    dash.start_button.click()  # as in the browser: trains in a background thread
+    wait_for(lambda: dash.epoch >= 2)
+    assert dash.running and dash.start_button.disabled and not dash.stop_button.disabled
+    with pytest.raises(RuntimeError, match="already running"):
+        dash.start()
+    assert dash.controls["epochs"].disabled
+    dash.stop_button.click()
+    dash.wait(60)
+    assert dash.state == "stopped"
+    assert 2 <= dash.epoch < 400 and len(d2v.history_) == dash.epoch
+    assert repr(dash) == f"TrainingDashboard(Doc2Vec, epoch {dash.epoch}/400, stopped)"
+    assert d2v.embeddings_ is not None and d2v.embeddings_.shape == (len(docs), 8)
+    assert "stopped" in dash.summary_html.value and len(dash.summary()) > 0
+    assert not dash.controls["epochs"].disabled
+    # a second run after a stop starts clean
+    dash.controls["epochs"].value = 2
+    dash.fit()
+    assert repr(dash) == "TrainingDashboard(Doc2Vec, epoch 2/2, finished)"
+
+
+def test_errors_are_shown_and_raised():
+    dash = TrainingDashboard(trainer(), ["not", "tokenized"])
+    with pytest.raises(TypeError, match="tokenize"):
+        dash.fit()
+    assert dash.state == "failed" and "tokenize" in dash.status.value
+    dash.start()
+    with pytest.raises(TypeError, match="tokenize"):
+        dash.wait(60)
+    assert not dash.start_button.disabled  # ready to try again
+    with pytest.raises(RuntimeError, match="nothing trained"):
+        dash.summary()
+
+
+def test_labels_are_escaped_in_the_summary(docs):
+    tags = [f"<b>doc{i}</b>" for i in range(len(docs))]
+    dash = TrainingDashboard(trainer(), docs, tags=tags, preview=[tags[0]]).fit()
+    assert "&lt;b&gt;doc0&lt;/b&gt;" in dash.summary_html.value
+    assert "<b>doc0</b>" not in dash.summary_html.value
+    with pytest.raises(ValueError, match="none of the preview labels"):
+        TrainingDashboard(dash.trainer, docs, preview=["missing"]).summary()
+
+
+def test_static_fallback_and_mimebundle(docs):
+    dash = TrainingDashboard(trainer(epochs=2), docs)
+    empty = dash.figure()
+    assert "no epochs yet" in empty.axes[0].texts[0].get_text()
+    dash.fit()
+    bundle = dash._repr_mimebundle_()
+    assert bundle["text/plain"] == "TrainingDashboard(Doc2Vec, epoch 2/2, finished)"
+    assert base64.b64decode(bundle["image/png"]).startswith(PNG)
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == dash.widget.model_id
