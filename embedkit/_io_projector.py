@@ -5,6 +5,8 @@ refuses them instead (see the design notes): no header in ``vectors.tsv``; at le
 finite dimensions; one metadata row per vector; a metadata header only with several
 columns; no empty label; no tab, newline or carriage return in a cell; LF endings, a
 final newline, UTF-8. Labels the projector would turn into numbers are flagged.
+Thumbnails become ``sprite.png``; ``projector_config.json`` ties the files together
+for the standalone projector.
 
 Examples
 --------
@@ -20,6 +22,7 @@ Examples
 from __future__ import annotations
 
 import csv
+import json
 import os
 import re
 import warnings
@@ -37,6 +40,8 @@ if TYPE_CHECKING:
     from .vectors import Embeddings
 
 VECTORS, METADATA = "vectors.tsv", "metadata.tsv"
+SPRITE, CONFIG = "sprite.png", "projector_config.json"
+MAX_SPRITE_PX = 8192
 NUMERIC_PREFIX = "#"
 _CONTROL = re.compile(r"[\t\n\r]")
 _JS_SPACE = " \t\n\r\x0b\x0c\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"  # noqa: E501
@@ -64,8 +69,9 @@ def to_projector(
     columns: Sequence[Any] | None = None,
     numeric_labels: str = "warn",
     sanitize: bool = False,
+    sprite: bool | None = None,
 ) -> Path:
-    """Write ``vectors.tsv`` and ``metadata.tsv`` for the TensorFlow Embedding Projector.
+    """Write ``vectors.tsv``, ``metadata.tsv`` (and a sprite) for the Embedding Projector.
 
     See :func:`embedkit.io.to_projector` for the parameters.
     """
@@ -83,6 +89,7 @@ def to_projector(
         _check_header(header, sanitize)
     labels = _check_labels(cells[0], header is not None, numeric_labels)
     cells[0] = labels
+    grid = _sprite_for(emb, sprite)
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
     with atomic_writer(out / VECTORS, text=True) as f:
@@ -92,7 +99,56 @@ def to_projector(
         if header is not None:
             f.write("\t".join(header) + "\n")
         f.write("".join("\t".join(row) + "\n" for row in zip(*cells, strict=True)))
+    entry: dict[str, Any] = {
+        "tensorName": out.resolve().name or "embeddings",
+        "tensorShape": list(emb.shape),
+        "tensorPath": VECTORS,
+        "metadataPath": METADATA,
+    }
+    if grid is not None:
+        _write_png(out / SPRITE, grid)
+        assert emb.images is not None
+        height, width = emb.images.shape[1:3]
+        entry["sprite"] = {"imagePath": SPRITE, "singleImageDim": [int(width), int(height)]}
+    with atomic_writer(out / CONFIG, text=True) as f:
+        f.write(json.dumps({"embeddings": [entry]}, indent=2, ensure_ascii=False) + "\n")
     return out
+
+
+def _sprite_for(emb: Embeddings, sprite: bool | None) -> np.ndarray | None:
+    """The sprite image (all thumbnails on a square grid), or None."""
+    if sprite is False or (sprite is None and emb.images is None):
+        return None
+    if emb.images is None:
+        raise ValueError("sprite=True but these embeddings have no images")
+    images = emb.images if emb.images.ndim == 4 else emb.images[..., None]
+    n, h, w, c = images.shape
+    if c == 1:
+        images, c = np.repeat(images, 3, axis=3), 3
+    if c not in (3, 4):
+        raise ValueError(f"images need 1, 3 or 4 channels for a sprite, not {c}")
+    side = int(np.ceil(np.sqrt(n)))
+    if side * max(h, w) > MAX_SPRITE_PX:
+        msg = (
+            f"a sprite of {n:,} images of {h}×{w} would be {side * h}×{side * w} px; the "
+            f"projector's limit is {MAX_SPRITE_PX}"
+        )
+        if sprite:
+            raise ValueError(msg)
+        warnings.warn(msg + "; no sprite written", UserWarning, stacklevel=3)
+        return None
+    padded = np.zeros((side * side, h, w, c), dtype=np.uint8)
+    padded[:n] = images
+    return (
+        padded.reshape(side, side, h, w, c).transpose(0, 2, 1, 3, 4).reshape(side * h, side * w, c)
+    )
+
+
+def _write_png(path: Path, grid: np.ndarray) -> None:
+    from PIL import Image  # installed with matplotlib
+
+    with atomic_writer(path) as f:
+        Image.fromarray(grid).save(f, format="PNG")
 
 
 def _metadata_table(emb: Embeddings, columns: Sequence[Any] | None) -> pd.DataFrame:

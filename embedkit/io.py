@@ -199,6 +199,7 @@ def to_projector(
     columns: Sequence[Any] | None = None,
     numeric_labels: str = "warn",
     sanitize: bool = False,
+    sprite: bool | None = None,
 ) -> Path:
     """Write ``vectors.tsv`` and ``metadata.tsv`` for the TensorFlow Embedding Projector.
 
@@ -218,11 +219,17 @@ def to_projector(
     sanitize : bool
         Replace tabs, newlines and carriage returns inside cells with spaces instead
         of raising ``ValueError`` naming the row.
+    sprite : bool, optional
+        Write the thumbnails (``emb.images``) as ``sprite.png``, a square grid in row
+        order. None: when there are images and the grid fits the projector's 8192 px
+        (otherwise a warning); True: required; False: never.
 
     Returns
     -------
     Path
-        The directory; load it back with ``load(directory)``.
+        The directory; load it back with ``load(directory)``. It also holds
+        ``projector_config.json`` naming the files (and the sprite) for the standalone
+        projector.
 
     Examples
     --------
@@ -241,5 +248,10 @@ def to_projector(
     0.5	0.5
     """
     return _to_projector(
-        emb, directory, columns=columns, numeric_labels=numeric_labels, sanitize=sanitize
+        emb,
+        directory,
+        columns=columns,
+        numeric_labels=numeric_labels,
+        sanitize=sanitize,
+        sprite=sprite,
     )

@@ -482,3 +482,28 @@ def test_text_round_trip_property(tmp_path_factory, labels, dim, binary, data):
     same(ek.load(path, format="word2vec-binary" if binary else None), emb)
     if not labels[0].startswith("\ufeff"):
         same(ek.load(io.save_glove(emb, tmp / "g.txt"), format="glove"), emb)
+
+
+def test_projector_sprite_and_config(tmp_path):
+    import json
+
+    from PIL import Image
+
+    images = np.random.default_rng(3).integers(0, 256, (10, 8, 6)).astype(np.uint8)
+    emb = make([f"d{i}" for i in range(10)], images=images)
+    out = io.to_projector(emb, tmp_path / "digits")
+    config = json.loads((out / "projector_config.json").read_text())
+    entry = config["embeddings"][0]
+    assert entry["tensorShape"] == [10, 4] and entry["tensorPath"] == "vectors.tsv"
+    assert entry["metadataPath"] == "metadata.tsv"
+    assert entry["sprite"] == {"imagePath": "sprite.png", "singleImageDim": [6, 8]}
+    grid = np.asarray(Image.open(out / "sprite.png"))
+    assert grid.shape == (4 * 8, 4 * 6, 3)  # ceil(sqrt(10)) = 4 per side
+    np.testing.assert_array_equal(grid[8:16, 6:12, 0], images[5])  # row 1, column 1
+    assert not grid[24:, 12:].any()  # empty cells after the last image
+    with pytest.raises(ValueError, match="no images"):
+        io.to_projector(make(["a", "b"]), tmp_path / "x", sprite=True)
+    big = make(["a", "b"], images=np.zeros((2, 5000, 10), np.uint8))
+    with pytest.warns(UserWarning, match="no sprite written"):
+        io.to_projector(big, tmp_path / "big")
+    assert not (tmp_path / "big" / "sprite.png").exists()
