@@ -61,14 +61,16 @@ def _encode_strings(values: list[str], key: str, arrays: dict[str, np.ndarray]) 
     ``utf8-lines``: UTF-8 of the values joined by newlines (none holds one).
     ``utf8``: UTF-8 of the values concatenated, plus character offsets.
     """
-    total = sum(map(len, values))
+    joined = "\n".join(values)  # one pass in C instead of per-string Python checks
+    has_newline = joined.count("\n") != max(len(values) - 1, 0)
+    total = len(joined) - max(len(values) - 1, 0)
     longest = max(map(len, values), default=0)
-    trailing_nul = any(v.endswith("\x00") for v in values)
+    trailing_nul = "\x00\n" in joined or joined.endswith("\x00")
     if not trailing_nul and longest * len(values) <= 4 * total + 65536:
         arrays[key] = np.array(values, dtype=f"<U{max(longest, 1)}")
         return {"encoding": "unicode"}
-    if not any("\n" in v for v in values):
-        arrays[key] = np.frombuffer("\n".join(values).encode("utf-8"), dtype=np.uint8)
+    if not has_newline:
+        arrays[key] = np.frombuffer(joined.encode("utf-8"), dtype=np.uint8)
         return {"encoding": "utf8-lines", "count": len(values)}
     arrays[key] = np.frombuffer("".join(values).encode("utf-8"), dtype=np.uint8)
     offsets = np.zeros(len(values) + 1, dtype=np.int64)
