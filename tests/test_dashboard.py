@@ -159,3 +159,23 @@ def test_static_fallback_and_mimebundle(docs):
     assert bundle["text/plain"] == "TrainingDashboard(Doc2Vec, epoch 2/2, finished)"
     assert base64.b64decode(bundle["image/png"]).startswith(PNG)
     assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == dash.widget.model_id
+
+
+def test_stop_pressed_before_the_first_epoch_is_not_lost(docs):
+    d2v = trainer(epochs=400)
+    dash = TrainingDashboard(d2v, docs)
+    dash.start()
+    dash.stop()  # most likely while the vocabulary is being built
+    dash.wait(60)
+    assert dash.state == "stopped" and 1 <= dash.epoch < 400
+
+
+def test_word2vec_loss_is_charted(docs):
+    w2v = ek.train.Word2Vec(vector_size=8, min_count=2, epochs=3, deterministic=True)
+    dash = w2v.dashboard(docs, preview=["police", "fire"])
+    assert isinstance(dash.controls["sg"], w.IntText | w.Dropdown)
+    dash.fit()
+    assert repr(dash) == "TrainingDashboard(Word2Vec, epoch 3/3, finished)"
+    loss_ax = dash.figure().axes[0]
+    assert list(loss_ax.lines[0].get_ydata()) == list(w2v.history_["loss"])  # the real loss
+    assert list(dash.summary().index.get_level_values("query").unique()) == ["police", "fire"]

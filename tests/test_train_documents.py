@@ -341,3 +341,18 @@ def test_hub_name_unreachable_hub_fails_with_a_clear_message(monkeypatch, tmp_pa
 def test_lazy_public_names():
     assert ek.train.Doc2Vec is Doc2Vec
     assert ek.train.SentenceEncoder is SentenceEncoder
+
+
+def test_dashboard_over_the_sentence_encoder(encoder):
+    enc = SentenceEncoder(batch_size=4)
+    enc._loaded = encoder._loaded
+    dash = enc.dashboard(SENTENCES, preview=["2"], n_neighbours=1)
+    assert type(dash.controls["device"]).__name__ == "Dropdown"
+    assert type(dash.controls["model"]).__name__ == "Text"
+    seen = []
+    dash.progress.observe(lambda change: seen.append(round(change["new"], 2)), names="value")
+    dash.fit()
+    assert seen == [0.4, 0.8, 1.0]  # the bar moves after every batch
+    assert repr(dash) == "TrainingDashboard(SentenceEncoder, epoch 1/1, finished)"
+    assert dash.summary()["label"].tolist() == ["3"]
+    assert "Shares dropped" in dash.summary_html.value  # neighbours shown with their text

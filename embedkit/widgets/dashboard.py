@@ -206,6 +206,7 @@ class TrainingDashboard:
     def fit(self) -> TrainingDashboard:
         """Train in this thread (blocking; for scripts and nbval). Returns self."""
         self._check_idle()
+        self._stop_pending = False
         self._run()
         return self
 
@@ -214,6 +215,7 @@ class TrainingDashboard:
     def start(self) -> TrainingDashboard:
         """Train in a background thread; the Stop button (or :meth:`stop`) ends it early."""
         self._check_idle()
+        self._stop_pending = False
         self.state = "running"
         self._set_running(True)
         self._thread = threading.Thread(
@@ -253,7 +255,6 @@ class TrainingDashboard:
     def _run(self, reraise: bool = True) -> None:
         """Train; an error is kept in ``error_`` and shown in the status line."""
         self.error_ = None
-        self._stop_pending = False
         self._summary = None
         self.summary_html.value = ""
         self._set_running(True)
