@@ -27,8 +27,9 @@ import urllib.request
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from io import BufferedIOBase
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -36,7 +37,7 @@ import pandas as pd
 if TYPE_CHECKING:
     from .vectors import Embeddings
 
-GLOVE_6B = {
+GLOVE_6B: dict[str, Any] = {
     "url": "https://nlp.stanford.edu/data/glove.6B.zip",
     "member": "glove.6B.{dim}d.txt",
     "rows": 400_000,
@@ -71,7 +72,7 @@ def _datapath(name: str) -> str:
     return str(path)
 
 
-def _open_binary(path: str | os.PathLike[str]) -> IO[bytes]:
+def _open_binary(path: str | os.PathLike[str]) -> BufferedIOBase:
     """Open a file for reading bytes, transparently decompressing ``.gz`` and ``.bz2``."""
     p = str(path)
     if not Path(p).is_file():
@@ -206,11 +207,11 @@ def glove(dim: int = 50, cache_dir: str | os.PathLike[str] | None = None) -> Emb
 
     Examples
     --------
-    >>> emb = glove()  # doctest: +SKIP
-    >>> emb.shape  # doctest: +SKIP
-    (400000, 50)
+    >>> emb = glove()
+    >>> emb.shape, emb.labels[:3]
+    ((400000, 50), ['the', ',', '.'])
     """
-    if dim not in GLOVE_6B["dims"]:  # type: ignore[operator]
+    if dim not in GLOVE_6B["dims"]:
         raise ValueError(f"GloVe 6B comes in dims {GLOVE_6B['dims']}; got {dim!r}")
     if dim == 50:
         try:
@@ -264,7 +265,7 @@ def _glove_online(dim: int, cache: str | os.PathLike[str] | None) -> Embeddings:
             _download(url, archive)
         _extract(archive, member, txt)
     emb = io.load(txt, format="glove")
-    rows = int(GLOVE_6B["rows"])  # type: ignore[call-overload]
+    rows = int(GLOVE_6B["rows"])
     if emb.shape != (rows, dim):
         raise ValueError(
             f"{txt}: expected {rows} × {dim} vectors, found {emb.shape}; "
@@ -275,12 +276,12 @@ def _glove_online(dim: int, cache: str | os.PathLike[str] | None) -> Embeddings:
 
 def _extract(archive: Path, member: str, dest: Path) -> None:
     """Extract one member; zipfile checks its CRC, a corrupt archive is removed."""
+    part = dest.with_name(dest.name + ".part")
     try:
-        with zipfile.ZipFile(archive) as zf, zf.open(member) as src:
-            part = dest.with_name(dest.name + ".part")
-            with open(part, "wb") as out:
-                shutil.copyfileobj(src, out, length=1 << 20)
+        with zipfile.ZipFile(archive) as zf, zf.open(member) as src, open(part, "wb") as out:
+            shutil.copyfileobj(src, out, length=1 << 20)
     except (zipfile.BadZipFile, KeyError, zipfile.LargeZipFile) as exc:
+        part.unlink(missing_ok=True)
         archive.unlink(missing_ok=True)
         raise ValueError(
             f"{archive} is not a valid GloVe archive ({exc}); it was removed, "
