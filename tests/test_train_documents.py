@@ -118,6 +118,10 @@ def test_bad_input_gives_clear_errors(lee):
         small(epochs=0).fit(lee)
     with pytest.raises(RuntimeError, match="not fitted"):
         small().infer(["a"])
+    with pytest.raises(ValueError, match="negative >= 1"):
+        small(negative=0).fit(lee)
+    with pytest.warns(UserWarning, match=r"1 document\(s\) have no word left.*tags \['1'\]"):
+        small(min_count=2).fit([["a", "b", "a"], ["rare", "words"], ["b", "a"]])
 
 
 def test_one_shot_generator_is_materialised_with_a_warning(lee):

@@ -98,6 +98,19 @@ def _split_tagged(documents: Any, tags: Sequence[Any] | None) -> tuple[list[Any]
     return words, doc_tags
 
 
+def _warn_untrained(corpus: list[Any], vocab: dict[str, int]) -> None:
+    """Warn about documents none of whose words survived ``min_count`` (never trained)."""
+    empty = [i for i, doc in enumerate(corpus) if not any(w in vocab for w in doc.words)]
+    if empty:
+        warnings.warn(
+            f"{len(empty)} document(s) have no word left after min_count (first: piece "
+            f"{empty[0]}, tags {corpus[empty[0]].tags}); their vectors stay random. Lower "
+            "min_count or drop them.",
+            UserWarning,
+            stacklevel=3,
+        )
+
+
 class Doc2Vec(Trainer):
     """Paragraph vectors (Le & Mikolov 2014) trained with gensim, one epoch at a time.
 
@@ -196,6 +209,8 @@ class Doc2Vec(Trainer):
                 f"Doc2Vec needs 0 < min_alpha <= alpha; got alpha={self.alpha}, "
                 f"min_alpha={self.min_alpha}"
             )
+        if not self.hs and self.negative < 1:
+            raise ValueError("Doc2Vec with hs=0 needs negative >= 1 (else nothing is trained)")
 
     def _corpus(
         self, documents: Any, tags: Sequence[Any] | None, texts: Sequence[str] | None
@@ -255,6 +270,7 @@ class Doc2Vec(Trainer):
             seed=self.seed,
         )  # fmt: skip
         model.build_vocab(corpus)
+        _warn_untrained(corpus, model.wv.key_to_index)
         self.memory_estimate_ = estimate_memory(
             len(model.wv), self.vector_size, kind="doc2vec", n_tokens=model.corpus_total_words,
             n_docs=len(model.dv), hs=bool(self.hs),
