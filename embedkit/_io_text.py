@@ -1,4 +1,4 @@
-"""word2vec / GloVe / fastText files: text (fast path + diagnostic pass) and binary.
+"""word2vec / GloVe / fastText text files: a fast path, a diagnostic pass, and writers.
 
 The text reader first tries pandas' C parser (labels kept verbatim: no NaN parsing,
 no quote handling). If anything looks wrong it reads the file again line by line,
@@ -31,9 +31,9 @@ import pandas as pd
 
 from ._io_common import FormatError, atomic_writer, compression_of, open_bytes
 
-_WS = b" \t\r\n\x0b\x0c"
-_BOM = b"\xef\xbb\xbf"  # a UTF-8 byte-order mark some editors put first
-_BAD_LABEL = re.compile(r"[ \n\r]")
+WS = b" \t\r\n\x0b\x0c"
+BOM = b"\xef\xbb\xbf"  # a UTF-8 byte-order mark some editors put first
+BAD_LABEL = re.compile(r"[ \n\r]")
 _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1f\x7f]")
 _CHUNK_VALUES = 10_000_000  # values per pandas chunk (~40 MB of float32)
 
@@ -46,7 +46,7 @@ class _Fallback(Exception):
 def first_line(path: Path, compression: str | None, limit: int = 1 << 20) -> bytes:
     """The first line (without its newline), at most ``limit`` bytes."""
     with decompression_errors(path, 1), open_bytes(path, compression) as f:
-        return f.readline(limit).removeprefix(_BOM).rstrip(b"\r\n")
+        return f.readline(limit).removeprefix(BOM).rstrip(b"\r\n")
 
 
 @contextlib.contextmanager
@@ -81,7 +81,7 @@ def looks_binary(path: Path, compression: str | None, dim: int) -> bool:
         f.readline(1 << 20)
         data = f.read(16 * dim + 4096)
     line, newline, _ = data.partition(b"\n")
-    parts = line.rstrip(_WS).split(b" ")
+    parts = line.rstrip(WS).split(b" ")
     if newline and len(parts) == dim + 1 and parts[0]:
         try:
             [float(t) for t in parts[1:]]
@@ -103,7 +103,7 @@ def _text_layout(path: Path, header: bool) -> tuple[int, int | None, int]:
     """``(lines to skip, promised count or None, dim)`` from the first line."""
     comp = compression_of(path)
     line = first_line(path, comp)
-    if not line.strip(_WS):
+    if not line.strip(WS):
         raise FormatError(path, "the first line is empty; expected vectors", line=1)
     hdr = parse_header(line)
     if header:
@@ -124,7 +124,7 @@ def _text_layout(path: Path, header: bool) -> tuple[int, int | None, int]:
             "vector; use format='word2vec'",
             line=1,
         )
-    dim = len(line.rstrip(_WS).split(b" ")) - 1
+    dim = len(line.rstrip(WS).split(b" ")) - 1
     if dim < 1:
         hint = " (tab-separated? these formats separate values by single spaces)"
         raise FormatError(
@@ -247,7 +247,7 @@ def _read_slow(
                 lineno, raw = next(lines, (lineno, None))
             if raw is None:
                 break
-            body = raw.removeprefix(_BOM).rstrip(_WS) if lineno == 1 else raw.rstrip(_WS)
+            body = raw.removeprefix(BOM).rstrip(WS) if lineno == 1 else raw.rstrip(WS)
             if lineno <= skip or not body:
                 continue
             if len(labels) == limit:
@@ -323,7 +323,7 @@ def data_line_numbers(path: Path, skip: int, rows: Sequence[int]) -> dict[int, i
     wanted, found, row = set(rows), {}, -1
     with open_bytes(path, compression_of(path)) as f:
         for lineno, raw in enumerate(f, 1):
-            if lineno <= skip or not raw.strip(_WS):
+            if lineno <= skip or not raw.strip(WS):
                 continue
             row += 1
             if row in wanted:
@@ -353,119 +353,10 @@ def check_unique_labels(path: Path, labels: list[str], skip: int) -> None:
     )
 
 
-# ----------------------------------------------------------------------------- binary reading
-_READ_CHUNK = 1 << 22
-_MAX_LABEL_BYTES = 1 << 16
-
-
-def read_binary(path: Path, limit: int | None = None) -> tuple[list[str], np.ndarray]:
-    """Labels and vectors from a word2vec binary file (gensim or the original C tool).
-
-    ``limit`` reads only the first vectors (as gensim's ``limit``).
-    """
-    with open_bytes(path, compression_of(path)) as f:
-        with decompression_errors(path, offset=0):
-            head = f.readline(1024)
-        hdr = parse_header(head.removeprefix(_BOM).rstrip(b"\r\n"))
-        if hdr is None or not head.endswith(b"\n"):
-            raise FormatError(
-                path,
-                f"expected a header 'count dimensions', got {head[:60]!r} (a fastText .bin "
-                "model is not word2vec binary: use gensim.models.fasttext.load_facebook_vectors)",
-                offset=0,
-            )
-        count = hdr[0] if limit is None else min(hdr[0], limit)
-        labels, vectors, offsets, end, at = _read_records(path, f, count, hdr[1], len(head))
-        with decompression_errors(path, offset=at + len(end)):
-            end += f.read(_READ_CHUNK)
-    if count == hdr[0] and end.strip(_WS):
-        at += len(end) - len(end.lstrip(_WS))
-        raise FormatError(
-            path, f"unexpected data after the {hdr[0]:,} vectors the header promises", offset=at
-        )
-    finite = np.isfinite(vectors).all(axis=1)
-    if not finite.all():
-        row = int(np.flatnonzero(~finite)[0])
-        raise FormatError(
-            path, f"the vector of {labels[row]!r} holds NaN or infinite values", offset=offsets[row]
-        )
-    check_unique_binary(path, labels, offsets)
-    return labels, vectors
-
-
-def _read_records(
-    path: Path, f: object, count: int, dim: int, base: int
-) -> tuple[list[str], np.ndarray, list[int], bytes, int]:
-    """Parse ``count`` records ``label<space><dim float32>[\\n]``.
-
-    Returns labels, vectors, record offsets, the bytes read past the last record and
-    their offset.
-    """
-    read = f.read  # type: ignore[attr-defined]
-    width = 4 * dim
-    out = np.empty((count, dim), np.float32)
-    labels: list[str] = []
-    offsets: list[int] = []
-    buf, pos, eof = b"", 0, False
-    for i in range(count):
-        while True:
-            sp = buf.find(b" ", pos)
-            if sp != -1 and len(buf) - sp - 1 >= width:
-                break
-            if sp == -1 and len(buf) - pos > _MAX_LABEL_BYTES:
-                raise FormatError(
-                    path,
-                    f"no label ends within {_MAX_LABEL_BYTES} bytes (vector {i + 1:,}); "
-                    "corrupt file?",
-                    offset=base + pos,
-                )
-            with decompression_errors(path, offset=base + len(buf)):
-                more = b"" if eof else read(_READ_CHUNK)
-            if not more:
-                raise FormatError(
-                    path,
-                    f"the file ends inside vector {i + 1:,} but its header promises "
-                    f"{count:,} (truncated?)",
-                    offset=base + len(buf),
-                )
-            eof = len(more) < _READ_CHUNK
-            base, buf, pos = base + pos, buf[pos:] + more, 0
-        raw = buf[pos:sp]
-        start = base + pos + len(raw) - len(raw.lstrip(b"\n"))
-        try:
-            label = raw.lstrip(b"\n").decode("utf-8")
-        except UnicodeDecodeError:
-            msg = f"label {raw[:40]!r} is not valid UTF-8"
-            raise FormatError(path, msg, offset=start) from None
-        if not label:
-            raise FormatError(path, "empty label", offset=start)
-        labels.append(label)
-        offsets.append(start)
-        out[i] = np.frombuffer(buf, "<f4", dim, sp + 1)
-        pos = sp + 1 + width
-    return labels, out, offsets, buf[pos:], base + pos
-
-
-def check_unique_binary(path: Path, labels: list[str], offsets: list[int]) -> None:
-    """Raise `FormatError` naming a duplicated label and the byte offsets of its records."""
-    index = pd.Index(labels, dtype=object)
-    if index.is_unique:
-        return
-    dup_rows = np.flatnonzero(index.duplicated(keep=False))
-    first = labels[dup_rows[0]]
-    rows = [int(r) for r in dup_rows if labels[r] == first]
-    where = " and ".join(str(offsets[r]) for r in rows)
-    raise FormatError(
-        path,
-        f"duplicate label {first!r} at byte offsets {where}; labels must be unique",
-        offset=offsets[rows[1]],
-    )
-
-
 # ----------------------------------------------------------------------------- writing
-def _check_writable_labels(labels: Sequence[str], fmt: str) -> None:
+def check_writable_labels(labels: Sequence[str], fmt: str) -> None:
     for i, lab in enumerate(labels):
-        if not lab or _BAD_LABEL.search(lab):
+        if not lab or BAD_LABEL.search(lab):
             raise ValueError(
                 f"label {lab!r} (row {i}) cannot be written as {fmt}: labels there must be "
                 "non-empty and hold no space, newline or carriage return"
@@ -481,7 +372,7 @@ def format_rows(vectors: np.ndarray, sep: str, block: int = 20_000) -> Iterator[
 
 def write_text(labels: Sequence[str], vectors: np.ndarray, path: Path, *, header: bool) -> Path:
     """word2vec text (``header=True``) or GloVe text; ``.gz`` compresses."""
-    _check_writable_labels(labels, "word2vec text" if header else "GloVe text")
+    check_writable_labels(labels, "word2vec text" if header else "GloVe text")
     if not header and len(labels) and labels[0].startswith("\ufeff"):
         raise ValueError(
             f"the first label {labels[0]!r} starts with U+FEFF, which readers take for a "
@@ -494,21 +385,4 @@ def write_text(labels: Sequence[str], vectors: np.ndarray, path: Path, *, header
         for rows in format_rows(vectors, " "):
             f.write("".join(f"{lab} {r}\n" for lab, r in zip(labels[start:], rows, strict=False)))
             start += len(rows)
-    return path
-
-
-def write_binary(labels: Sequence[str], vectors: np.ndarray, path: Path) -> Path:
-    """word2vec binary as the original C tool writes it (a newline after each vector)."""
-    _check_writable_labels(labels, "word2vec binary")
-    vecs = np.ascontiguousarray(vectors, dtype="<f4")
-    with atomic_writer(path) as f:
-        f.write(f"{vecs.shape[0]} {vecs.shape[1]}\n".encode())
-        for start in range(0, len(vecs), 10_000):
-            block = vecs[start : start + 10_000]
-            f.write(
-                b"".join(
-                    lab.encode("utf-8") + b" " + row.tobytes() + b"\n"
-                    for lab, row in zip(labels[start : start + 10_000], block, strict=True)
-                )
-            )
     return path
