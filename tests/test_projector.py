@@ -317,3 +317,33 @@ def test_default_layout_is_pca_from_embedkit_project(emb: ek.Embeddings) -> None
     p = Projector(emb)
     assert p.method == "pca" and repr(p).startswith("Projector(63 points, pca, cosine k=10")
     np.testing.assert_array_equal(p.coords, project.layout(emb, method="pca", seed=0))
+
+
+def test_set_layout_and_set_color_update_the_views(emb: ek.Embeddings, coords) -> None:
+    p = Projector(emb, method=coords, color="kind")
+    p.comm.sent.clear()
+    p.set_layout(coords[:, ::-1])
+    p.set_color(None)
+    p.set_color("count")
+    updates = [(d["state"], b) for d, b in p.comm.sent if d.get("method") == "update"]
+    _, xy_buffers = next((s, b) for s, b in updates if "_xy" in s)
+    got = np.frombuffer(bytes(xy_buffers[0]), dtype=np.float32).reshape(-1, 2)
+    np.testing.assert_array_equal(got, coords[:, ::-1].astype(np.float32))
+    colours = [s["_color"] for s, _ in updates if "_color" in s]
+    assert colours[0] is None and colours[1]["kind"] == "continuous"
+    assert repr(p).endswith("color='count')")
+    with pytest.raises(ValueError, match="shape \\(63, 2\\) for 63 points"):
+        p.set_layout(coords[:5])
+    p.comm.sent.clear()
+    p.set_layout("pca")
+    (state,) = [d["state"] for d, _ in p.comm.sent if d.get("method") == "update"]
+    assert state["method"] == "pca" and "_xy" in state and p.method == "pca"
+
+
+def test_layout_kwargs_reach_embedkit_project(emb: ek.Embeddings) -> None:
+    from embedkit import project
+
+    p = Projector(emb, method="pca", layout_kwargs={"normalize": True})
+    expected = project.layout(emb, "pca", seed=0, normalize=True)
+    np.testing.assert_array_equal(p.coords, expected)
+    assert not np.array_equal(p.coords, project.layout(emb, "pca", seed=0))

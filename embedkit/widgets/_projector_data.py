@@ -39,8 +39,12 @@ CATEGORICAL = [
 ]  # fmt: skip
 
 
-def compute_layout(emb: Embeddings, method: Any, seed: int = 0) -> tuple[np.ndarray, str]:
+def compute_layout(
+    emb: Embeddings, method: Any, seed: int = 0, **kwargs: Any
+) -> tuple[np.ndarray, str]:
     """Return ``(coords float32 (n, 2), method name)`` for a method name or given coordinates.
+
+    ``kwargs`` go to :func:`embedkit.project.layout` (e.g. ``perplexity`` for t-SNE).
 
     Examples
     --------
@@ -59,7 +63,7 @@ def compute_layout(emb: Embeddings, method: Any, seed: int = 0) -> tuple[np.ndar
             )
         from .. import project
 
-        coords = np.asarray(project.layout(emb, method=method, seed=seed), dtype=np.float32)
+        coords = np.asarray(project.layout(emb, method, seed=seed, **kwargs), dtype=np.float32)
         name = method
     else:
         coords = np.asarray(method, dtype=np.float32)

@@ -68,6 +68,8 @@ class Projector(anywidget.AnyWidget):
         Height of the plot in pixels.
     seed : int
         Random seed for t-SNE / UMAP.
+    layout_kwargs : dict, optional
+        Passed to :func:`embedkit.project.layout` (``perplexity``, ``n_neighbors``, ...).
     """
 
     _esm = BUNDLE
@@ -93,6 +95,7 @@ class Projector(anywidget.AnyWidget):
         *,
         height: int = 480,
         seed: int = 0,
+        layout_kwargs: dict[str, Any] | None = None,
     ) -> None:
         from ..vectors import Embeddings
 
@@ -101,7 +104,7 @@ class Projector(anywidget.AnyWidget):
         if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k <= 0:
             raise ValueError(f"k must be a positive integer, got {k!r}")
         check_metric(metric)
-        coords, name = data.compute_layout(emb, method, seed=seed)
+        coords, name = data.compute_layout(emb, method, seed=seed, **(layout_kwargs or {}))
         color_enc = data.encode_color(emb, color)
         super().__init__(method=name, metric=metric, k=int(k), height=int(height))
         self.emb = emb
@@ -134,6 +137,33 @@ class Projector(anywidget.AnyWidget):
         return mime, meta
 
     # ----------------------------------------------------------------- Python API
+    def set_layout(self, method: Any, *, seed: int = 0, **kwargs: Any) -> None:
+        """Recompute (or replace) the 2D layout; every view redraws with the new points.
+
+        >>> import embedkit as ek
+        >>> p = Projector(ek.Embeddings(["a", "b"], [[1, 0], [0, 1]]), [[0, 0], [1, 1]])
+        >>> p.set_layout([[1, 1], [0, 0]]); p.coords.tolist()
+        [[1.0, 1.0], [0.0, 0.0]]
+        """
+        coords, name = data.compute_layout(self.emb, method, seed=seed, **kwargs)
+        self.coords = coords
+        with self.hold_sync():
+            self.method = name
+            self._xy = coords
+
+    def set_color(self, color: Any) -> None:
+        """Colour by another metadata column (or per-point values); ``None`` for one colour.
+
+        >>> import embedkit as ek
+        >>> p = Projector(ek.Embeddings(["a", "b"], [[1, 0], [0, 1]], metadata={"k": [1, 2]}),
+        ...               [[0, 0], [1, 1]])
+        >>> p.set_color("k"); p
+        Projector(2 points, coordinates, cosine k=10, color='k')
+        """
+        enc = data.encode_color(self.emb, color)
+        self.color = enc["column"] if enc else None
+        self._color = enc
+
     def _rows(self, labels: Iterable[str] | str) -> np.ndarray:
         if isinstance(labels, str):
             labels = [labels]

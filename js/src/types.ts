@@ -72,7 +72,8 @@ export interface ProjectorBackend {
 
 export interface ProjectorView {
   readonly ready: Promise<void>;
-  setPoints(xy: Float32Array): Promise<void>;
+  /** New coordinates for the same points (labels and colours stay). */
+  setPoints(xy: Float32Array, method?: string): Promise<void>;
   setColor(color: ColorData | null): Promise<void>;
   setHighlight(indices: ArrayLike<number> | null): void;
   setSelection(indices: ArrayLike<number> | null): void;

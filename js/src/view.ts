@@ -403,9 +403,9 @@ export function createProjectorView(
 
   const view: ProjectorView = {
     ready,
-    async setPoints(next: Float32Array) {
+    async setPoints(next: Float32Array, method?: string) {
       xy = next;
-      cache.clear();
+      if (method) data.method = method;
       parts.status.textContent = `${(xy.length >> 1).toLocaleString("en-US")} points · ${data.method}`;
       if (scatter) await scatter.draw(pointsFor() as never, drawOptions());
     },

@@ -90,7 +90,7 @@ function render({ model, el }: { model: Model; el: HTMLElement }): () => void {
       if (msg?.type === "focus") view.focus(msg.i);
       if (msg?.type === "show_neighbours") void view.showNeighbours(msg.i);
     }],
-    ["change:_xy", () => void view.setPoints(decode(model.get("_xy")) as Float32Array)],
+    ["change:_xy", () => void view.setPoints(decode(model.get("_xy")) as Float32Array, model.get("method"))],
     ["change:_color", () => void view.setColor(colorFrom(model.get("_color")))],
     ["change:_highlight", () => view.setHighlight(decode(model.get("_highlight")))],
     ["change:_selected_idx", () => view.setSelection(decode(model.get("_selected_idx")))],

@@ -210,6 +210,18 @@ def run_cell(page: object, index: int) -> str:
     return str(cell.locator(".jp-OutputArea").inner_text())
 
 
+def run_code(page: object, index: int, code: str) -> str:
+    """Replace the source of cell ``index`` with ``code``, run it, return its output text."""
+    cell = page.locator(".jp-Notebook .jp-Cell").nth(index)  # type: ignore[attr-defined]
+    cell.locator(".jp-InputArea-editor").click()
+    page.keyboard.press("Control+A")  # type: ignore[attr-defined]
+    page.keyboard.insert_text(code)  # type: ignore[attr-defined]
+    page.keyboard.press("Control+Enter")  # type: ignore[attr-defined]
+    page.wait_for_timeout(200)  # type: ignore[attr-defined]
+    wait_idle(page)
+    return str(cell.locator(".jp-OutputArea").inner_text())
+
+
 def screenshot(page: object, name: str) -> Path:
     """Save a full-page screenshot as a test artifact."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -224,5 +236,5 @@ def ui() -> SimpleNamespace:
     conftest by name)."""
     return SimpleNamespace(
         write_notebook=write_notebook, open_notebook=open_notebook, wait_idle=wait_idle,
-        run_all=run_all, run_cell=run_cell, screenshot=screenshot,
+        run_all=run_all, run_cell=run_cell, run_code=run_code, screenshot=screenshot,
     )  # fmt: skip

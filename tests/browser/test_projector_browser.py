@@ -50,6 +50,7 @@ b = Projector(emb[50:150], method=coords[50:150], height=300)
 link(a, b)
 ipywidgets.HBox([a, b])""",
     """a.select(["w060", "w070", "w010"])""",
+    "pass  # the last test types its code here",
 ]
 
 
@@ -215,3 +216,22 @@ def test_linked_projectors_side_by_side(page: Any, ui: Any) -> None:
     assert sorted(page.evaluate(f"() => {VIEW.format(n=3)}.selection()")) == [10, 20]
     assert a.locator(".ek-count").inner_text() == "3 selected"
     ui.screenshot(page, "projector-linked")
+
+
+def test_python_recolours_and_moves_the_points(page: Any, ui: Any) -> None:
+    before = canvas_pixels(page)
+    bx, by = point(page, 47)  # grid (7, 2)
+    ui.run_code(page, 7, 'p.set_color("rank")\np.set_layout(coords[:, ::-1])')
+    legend = proj(page).locator(".ek-legend")
+    legend.locator(".ek-ramp").wait_for(timeout=10_000)
+    assert legend.locator("h4").inner_text() == "rank"
+    assert legend.locator(".ek-ramp-ends span").all_inner_texts() == ["0", "299"]
+    page.wait_for_timeout(300)
+    assert (np.abs(canvas_pixels(page) - before).sum(axis=2) > 0.3).sum() > 300
+    x47, y47 = point(page, 47)  # now (2, 7): further left and higher up (screen y grows down)
+    assert x47 < bx - 20 and y47 < by - 20
+    page.mouse.move(x47, y47)
+    tip = proj(page).locator(".ek-tooltip .ek-label")
+    tip.get_by_text("w047", exact=True).wait_for(timeout=10_000)
+    assert "points · coordinates" in proj(page).locator(".ek-status").inner_text()
+    ui.screenshot(page, "projector-recoloured")
