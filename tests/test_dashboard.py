@@ -179,3 +179,11 @@ def test_word2vec_loss_is_charted(docs):
     loss_ax = dash.figure().axes[0]
     assert list(loss_ax.lines[0].get_ydata()) == list(w2v.history_["loss"])  # the real loss
     assert list(dash.summary().index.get_level_values("query").unique()) == ["police", "fire"]
+
+
+def test_a_one_shot_iterator_is_kept_for_every_run(docs):
+    with pytest.warns(UserWarning, match="one-shot iterator"):
+        dash = TrainingDashboard(trainer(epochs=1), iter(docs))
+    dash.fit()
+    dash.fit()  # the second run trains on all documents too
+    assert dash.trainer.embeddings_.shape == (len(docs), 8)

@@ -26,6 +26,7 @@ import html
 import io
 import threading
 import time
+import warnings
 from typing import Any
 
 import pandas as pd
@@ -67,6 +68,23 @@ def _default_preview(labels: list[str], n: int = 4) -> list[str]:
     return [labels[i] for i in picks][:n]
 
 
+def _reusable(data: Any) -> Any:
+    """The data as given, or a list when it is a one-shot iterator (every run needs it all)."""
+    try:
+        one_shot = iter(data) is data
+    except TypeError:
+        return data
+    if not one_shot:
+        return data
+    warnings.warn(
+        f"the dashboard's data is a one-shot iterator ({type(data).__name__}); it was read into "
+        "a list so that every run trains on all of it",
+        UserWarning,
+        stacklevel=3,
+    )
+    return list(data)
+
+
 class TrainingDashboard:
     """Train a model and watch it: controls, Start/Stop, progress, charts, neighbours.
 
@@ -103,7 +121,7 @@ class TrainingDashboard:
         **fit_kwargs: Any,
     ) -> None:
         self.trainer = trainer
-        self.data = data
+        self.data = _reusable(data)
         self.fit_kwargs = fit_kwargs
         self.preview = preview
         self.n_neighbours = n_neighbours
@@ -117,6 +135,7 @@ class TrainingDashboard:
         self._stop_pending = False
         self._summary: pd.DataFrame | None = None
         self._build()
+        self._render_chart()  # "no epochs yet" until the first epoch ends
 
     # ----------------------------------------------------------------- widgets
     def _build(self) -> None:
