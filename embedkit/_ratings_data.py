@@ -92,8 +92,10 @@ def movielens(
     ``~/.cache/embedkit``) and reads it from there.
 
     Items are keyed by MovieLens ``movieId``; titles are not unique (remakes), so never
-    key by title. Cite Harper & Konstan (2015): F. M. Harper and J. A. Konstan, "The
-    MovieLens Datasets: History and Context", ACM TiiS 5(4), 2015. GroupLens terms: the
+    key by title (5 movies have no title in the offline copy: NaN).
+
+    Cite Harper & Konstan (2015): F. M. Harper and J. A. Konstan, "The MovieLens
+    Datasets: History and Context", ACM TiiS 5(4), 2015. GroupLens terms: the
     data may be used for research, must not be redistributed without permission, and its
     use must be acknowledged; so embedkit never copies it into its repository.
 

@@ -362,3 +362,10 @@ def test_explorer_escapes_titles():
     ex = ek.RecommendationExplorer(model, projector=False)
     ex.show_user(1)
     assert "<img" not in ex.history_html.value and "&lt;img" in ex.history_html.value
+
+
+def test_min_ratings_leaves_out_rare_items(mf, parts):
+    train, _ = parts
+    user = int(train["user"].iloc[0])
+    recs = mf.recommend(user, k=5, min_ratings=15)
+    assert (recs["n_ratings"] >= 15).all() and len(recs) == 5

@@ -202,9 +202,16 @@ class RecommenderBase:
 
     # ------------------------------------------------------------------ queries
     def top_k(
-        self, users: Sequence[Any], k: int = 10, exclude_seen: bool = True, batch: int = 1024
+        self,
+        users: Sequence[Any],
+        k: int = 10,
+        exclude_seen: bool = True,
+        min_ratings: int = 1,
+        batch: int = 1024,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Top-``k`` item rows and scores for many users at once.
+
+        Items with fewer than ``min_ratings`` training ratings are left out.
 
         Returns ``(item_rows, scores, cold)``: ``item_rows`` (n, k) int64 rows of
         ``item_index_`` (-1 past the catalogue), ``scores`` (n, k) and ``cold`` (n,)
@@ -217,6 +224,7 @@ class RecommenderBase:
         out_i = np.full((len(rows), k), -1, dtype=np.int64)
         out_s = np.full((len(rows), k), np.nan, dtype=np.float64)
         cold = rows < 0
+        rare = self.popularity_ < min_ratings
         pop_rank = np.argsort(-self.popularity_, kind="stable")[:k]
         out_i[cold, : len(pop_rank)] = pop_rank
         out_s[cold, : len(pop_rank)] = self.popularity_[pop_rank]
@@ -227,6 +235,8 @@ class RecommenderBase:
             if exclude_seen:
                 seen = self.seen_[rows[sel]].tocoo()
                 scores[seen.row, seen.col] = -np.inf
+            if rare.any():
+                scores[:, rare] = -np.inf
             kk = min(k, n_items)
             part = np.argpartition(scores, n_items - kk, axis=1)[:, n_items - kk :]
             part_s = np.take_along_axis(scores, part, axis=1).astype(np.float64)
@@ -237,8 +247,13 @@ class RecommenderBase:
             out_i[sel, :kk], out_s[sel, :kk] = idx, np.where(np.isfinite(val), val, np.nan)
         return out_i, out_s, cold
 
-    def recommend(self, user: Any, k: int = 10, exclude_seen: bool = True) -> pd.DataFrame:
+    def recommend(
+        self, user: Any, k: int = 10, exclude_seen: bool = True, min_ratings: int = 1
+    ) -> pd.DataFrame:
         """The ``k`` best items for ``user`` (rank 1..k): item, score and item metadata.
+
+        ``min_ratings`` leaves out items with fewer training ratings (predicted ratings
+        favour obscure items whose few ratings were all high).
 
         A user passed in ``fit(..., users=...)`` without ratings (cold start), or
         ``user=None``, gets the most popular items; ``result.attrs["reason"]`` says
@@ -249,7 +264,7 @@ class RecommenderBase:
         if not cold_ok:
             self.user_index_.lookup(user)
         query = ["\0cold"] if user is None else [user]
-        rows, scores, cold = self.top_k(query, k, exclude_seen)
+        rows, scores, cold = self.top_k(query, k, exclude_seen, min_ratings)
         keep = rows[0] >= 0
         out = self._item_frame(rows[0][keep])
         score_name = "popularity" if cold[0] else "score"
@@ -265,6 +280,7 @@ class RecommenderBase:
         if meta is not None:
             for col in meta.columns:
                 out[col] = meta[col].to_numpy()[rows]
+        out["n_ratings"] = self.popularity_[rows].astype(np.int64)
         return out
 
     def popular(self, k: int = 10) -> pd.DataFrame:

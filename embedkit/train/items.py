@@ -310,7 +310,8 @@ class MatrixFactorization(RecommenderBase, Trainer):
         meta = self.item_metadata_
         if meta is None or "title" not in meta.columns:
             return None
-        return dict(zip(self.item_index_.keys, meta["title"].astype(str), strict=True))
+        titles = meta["title"].fillna("").astype(str)  # a few MovieLens titles are missing
+        return dict(zip(self.item_index_.keys, titles, strict=True))
 
     def similar_items(self, item: Any, k: int = 10) -> pd.DataFrame:
         """The ``k`` items whose vectors are closest (cosine) to ``item``'s, with metadata.
@@ -337,9 +338,7 @@ class MatrixFactorization(RecommenderBase, Trainer):
         low = str(text).lower()
         rows = np.array([r for r, t in enumerate(titles.values()) if low in t.lower()], int)
         rows = rows[np.argsort(-self.popularity_[rows], kind="stable")] if rows.size else rows
-        out = self._item_frame(rows)
-        out["n_ratings"] = self.popularity_[rows].astype(np.int64)
-        return out
+        return self._item_frame(rows)
 
     def user_history(self, user: Any, k: int = 10) -> pd.DataFrame:
         """The user's ``k`` highest-rated training items (ties: most popular first)."""

@@ -55,7 +55,7 @@ def _py(value: Any) -> Any:
 
 def _item_label(item: Any, title: Any, year: Any) -> str:
     yr = "" if year is None or (isinstance(year, float) and np.isnan(year)) else f" ({int(year)})"
-    name = "" if title is None else f"{title}{yr} "
+    name = "" if title is None or pd.isna(title) else f"{title}{yr} "
     return f"{name}[{item}]"
 
 
