@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -146,7 +146,8 @@ class CorrelationResult:
     the pairs used, with the human (``gold``) and model (``model``) similarities.
     """
 
-    kind: str
+    title: ClassVar[str] = "Correlation with human judgements"
+
     source: str
     pearson: float
     pearson_pvalue: float
@@ -164,7 +165,7 @@ class CorrelationResult:
     def __repr__(self) -> str:
         extra = "".join(f", {k}={v}" for k, v in self.settings.items())
         return (
-            f"{self.kind}(source={self.source!r}, pearson={self.pearson:.4f}, "
+            f"{type(self).__name__}(source={self.source!r}, pearson={self.pearson:.4f}, "
             f"spearman={self.spearman:.4f}, pairs={self.n_pairs}, "
             f"oov_ratio={100 * self.oov_ratio:.1f}%{extra})"
         )
@@ -179,7 +180,7 @@ class CorrelationResult:
             ("coverage", f"{100 * (1 - self.oov_ratio):.1f}% of pairs known"),
         ]
         facts += [(k, str(v)) for k, v in self.settings.items()]
-        return _table_html(self.kind.replace("Result", " evaluation"), facts, None)
+        return _table_html(self.title, facts, None)
 
     def plot(self, ax: Any = None) -> Any:
         """Scatter of human (x) against model (y) similarity; returns the Axes."""
@@ -231,3 +232,17 @@ class KnnResult:
         ax.set_ylim(0, 1)
         ax.set_ylabel(f"{self.k}-NN accuracy ({self.mode})")
         return ax
+
+
+@dataclass(frozen=True, repr=False)
+class WordPairsResult(CorrelationResult):
+    """Word-pair similarity result (gensim's ``evaluate_word_pairs``), see the base class."""
+
+    title: ClassVar[str] = "Word-pair similarity"
+
+
+@dataclass(frozen=True, repr=False)
+class DocumentSimilarityResult(CorrelationResult):
+    """Document similarity against a human similarity matrix, see the base class."""
+
+    title: ClassVar[str] = "Document similarity"

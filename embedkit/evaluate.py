@@ -28,7 +28,13 @@ import numpy as np
 import pandas as pd
 
 from . import datasets, search
-from ._results import AnalogyResult, CorrelationResult, KnnResult
+from ._results import (
+    AnalogyResult,
+    CorrelationResult,
+    DocumentSimilarityResult,
+    KnnResult,
+    WordPairsResult,
+)
 
 if TYPE_CHECKING:
     from .vectors import Embeddings
@@ -36,7 +42,9 @@ if TYPE_CHECKING:
 __all__ = [
     "AnalogyResult",
     "CorrelationResult",
+    "DocumentSimilarityResult",
     "KnnResult",
+    "WordPairsResult",
     "analogies",
     "confusion",
     "document_similarity",
@@ -189,7 +197,11 @@ def _predict(
 
 # ----------------------------------------------------------------------------- correlations
 def _correlate(
-    kind: str, source: str, pairs: pd.DataFrame, oov_ratio: float, settings: dict[str, Any]
+    kind: type[CorrelationResult],
+    source: str,
+    pairs: pd.DataFrame,
+    oov_ratio: float,
+    settings: dict[str, Any],
 ) -> CorrelationResult:
     from scipy import stats
 
@@ -199,8 +211,7 @@ def _correlate(
     model = pairs["model"].to_numpy(np.float64)
     pearson = stats.pearsonr(gold, model)
     spearman = stats.spearmanr(gold, model)
-    return CorrelationResult(
-        kind=kind,
+    return kind(
         source=source,
         pearson=float(pearson[0]),
         pearson_pvalue=float(pearson[1]),
@@ -288,7 +299,7 @@ def word_pairs(
         )
     used = pd.DataFrame(rows, columns=["word1", "word2", "gold", "model"])
     settings = {"restrict_vocab": restrict_vocab, "case_insensitive": case_insensitive}
-    return _correlate("WordPairsResult", source, used, oov / len(frame), settings)
+    return _correlate(WordPairsResult, source, used, oov / len(frame), settings)
 
 
 def document_similarity(
@@ -324,7 +335,7 @@ def document_similarity(
         {"doc1": [sub_labels[x] for x in i], "doc2": [sub_labels[x] for x in j],
          "gold": mat[i, j], "model": model}
     )  # fmt: skip
-    return _correlate("DocumentSimilarityResult", "similarity matrix", pairs, 0.0, {"documents": n})
+    return _correlate(DocumentSimilarityResult, "similarity matrix", pairs, 0.0, {"documents": n})
 
 
 # ----------------------------------------------------------------------------- kNN, overlap

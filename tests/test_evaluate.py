@@ -226,6 +226,7 @@ def test_word_pairs_result_and_errors(glove, tmp_path):
     r = evaluate.word_pairs(glove, "simlex999")
     assert list(r.pairs.columns) == ["word1", "word2", "gold", "model"]
     assert r.n_pairs == 998 and r.oov_ratio == pytest.approx(1 / 999)
+    assert isinstance(r, evaluate.WordPairsResult)
     assert repr(r).startswith("WordPairsResult(source='simlex999', pearson=")
     page = r._repr_html_()
     assert "Spearman" in page and "99.9% of pairs known" in page and "restrict_vocab" in page
