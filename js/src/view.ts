@@ -43,6 +43,16 @@ export function fitPoints(xy: Float32Array): { x: Float32Array; y: Float32Array 
   return { x, y };
 }
 
+/** The notebook's background (JupyterLab theme variable, resolved by the browser) as RGBA. */
+function background(node: HTMLElement): [number, number, number, number] {
+  const probe = document.createElement("span");
+  probe.style.color = "var(--jp-layout-color0, #ffffff)";
+  node.appendChild(probe);
+  const rgb = getComputedStyle(probe).color.match(/[\d.]+/g)?.map(Number) ?? [255, 255, 255];
+  probe.remove();
+  return [rgb[0] / 255, rgb[1] / 255, rgb[2] / 255, 1];
+}
+
 function pointStyle(n: number): { pointSize: number; opacity: number } {
   if (n <= 2000) return { pointSize: 6, opacity: 0.9 };
   if (n <= 20000) return { pointSize: 4, opacity: 0.8 };
@@ -89,6 +99,8 @@ function buildDom(el: HTMLElement, data: ProjectorData): Parts {
   const wrap = h("div", "ek-canvas-wrap");
   wrap.style.height = `${data.height ?? 480}px`;
   const canvas = h("canvas");
+  canvas.setAttribute("role", "img");
+  canvas.setAttribute("aria-label", `scatter plot of ${(data.xy.length >> 1).toLocaleString("en-US")} points`);
   const tooltip = h("div", "ek-tooltip");
   tooltip.hidden = true;
   wrap.append(canvas, tooltip);
@@ -328,7 +340,7 @@ export function createProjectorView(
       canvas: parts.canvas,
       width: parts.wrap.clientWidth,
       height: parts.wrap.clientHeight,
-      backgroundColor: "#ffffff",
+      backgroundColor: background(parts.root),
       pointSize: style.pointSize,
       opacity: style.opacity,
       pointSizeSelected: 2,
