@@ -196,7 +196,11 @@ def test_saved_model_loads_in_a_fresh_process_without_embedkit(cls, lee, tmp_pat
 # ----------------------------------------------------------------------------- FastText
 def test_fasttext_loss_is_na_and_unseen_words_get_vectors(lee):
     log = ListObserver()
-    ft = FastText(**{**SMALL, "epochs": 2}, bucket=20_000, observers=[log]).fit(lee)
+    ft = FastText(**{**SMALL, "epochs": 2}, bucket=20_000, observers=[log], probes="wordsim353")
+    ft.fit(lee)
+    assert "adjust_vectors" not in vars(ft.model_.wv)  # our between-epoch override is gone
+    final = ek.evaluate.word_pairs(ft.embeddings_).spearman  # probes see n-gram sums too
+    assert ft.history_["wordsim353_spearman"].iloc[-1] == pytest.approx(final, abs=1e-4)
     assert ft.history_["loss"].isna().all()
     assert all(e.loss is None for e in log.events)
     assert "loss n/a" in log.events[0].describe()

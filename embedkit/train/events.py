@@ -107,7 +107,7 @@ class TqdmObserver:
         total = getattr(trainer, "epochs", None)
         estimate = getattr(trainer, "memory_estimate_", None)
         if estimate is not None:  # shown before training starts
-            tqdm.write(f"{type(trainer).__name__}: {estimate}")
+            tqdm.write(f"{type(trainer).__name__}: {estimate}", file=self._kwargs.get("file"))
         self._bar = tqdm(total=total, unit="epoch", **self._kwargs)
 
     def on_event(self, event: TrainingEvent) -> None:

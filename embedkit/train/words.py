@@ -47,6 +47,10 @@ def _snapshot(kv: Any) -> Embeddings:
     return Embeddings(labels, np.array(kv.vectors, dtype=np.float32, copy=True), metadata=meta)
 
 
+def _no_op() -> None:
+    return None
+
+
 class _GensimWordTrainer(Trainer):
     """Shared fit loop of the gensim word trainers (one ``train`` call per epoch)."""
 
@@ -189,10 +193,14 @@ class _GensimWordTrainer(Trainer):
             seconds = time.perf_counter() - t0
             self.epochs_done_ = epoch + 1
             loss = float(model.get_latest_training_loss()) if self._has_loss else None
-            metrics = run_probes(probes, _snapshot(model.wv)) if probes else None
+            metrics = run_probes(probes, self._current(model)) if probes else None
             self._emit(epoch + 1, loss, raw_words / max(seconds, 1e-9), "words/s", metrics)
             if self.stop_requested:
                 break
+
+    def _current(self, model: Any) -> Embeddings:
+        """The vectors as they are now (for probes between epochs)."""
+        return _snapshot(model.wv)
 
     def _end_run(self, model: Any) -> None:
         # one-epoch calls leave epochs=1 and the last alpha on the model: restore them
@@ -373,6 +381,38 @@ class FastText(_GensimWordTrainer):
         from gensim.models import FastText as GensimFastText
 
         return GensimFastText(**self.gensim_params())
+
+    def _train_epochs(self, model: Any, docs: list[list[str]], probes: list[Any]) -> None:
+        # gensim rebuilds every word vector from its n-grams after each train() call, in a
+        # Python loop (seconds per call); one plain gensim run does it once. Skip it between
+        # epochs (training reads vectors_vocab and vectors_ngrams, never wv.vectors) and
+        # do it once at the end, as gensim does. The override is an instance attribute
+        # removed before anything can be saved.
+        wv = model.wv
+        wv.adjust_vectors = _no_op
+        self._ngram_matrix: Any = None
+        try:
+            super()._train_epochs(model, docs, probes)
+        finally:
+            del wv.adjust_vectors
+            wv.adjust_vectors()
+
+    def _current(self, model: Any) -> Embeddings:
+        """Word vectors from the current word and n-gram vectors (vectorised, for probes)."""
+        import scipy.sparse as sp
+
+        wv = model.wv
+        sizes = np.array([len(b) for b in wv.buckets_word], dtype=np.int64)
+        if self._ngram_matrix is None:
+            rows = np.repeat(np.arange(len(sizes)), sizes)
+            cols = np.concatenate([np.asarray(b, dtype=np.int64) for b in wv.buckets_word])
+            ones = np.ones(cols.size, dtype=np.float32)
+            shape = (len(sizes), wv.vectors_ngrams.shape[0])
+            self._ngram_matrix = sp.csr_matrix((ones, (rows, cols)), shape=shape)
+        summed = wv.vectors_vocab + self._ngram_matrix @ wv.vectors_ngrams
+        vectors = (summed / (sizes + 1)[:, None]).astype(np.float32)
+        counts = [wv.get_vecattr(k, "count") for k in wv.index_to_key]
+        return Embeddings(list(wv.index_to_key), vectors, metadata={"count": counts})
 
     def vector(self, word: str) -> np.ndarray:
         """The vector of ``word``, in the vocabulary or not (built from its n-grams).
