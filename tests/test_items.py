@@ -252,6 +252,8 @@ def test_bad_ratings_give_clear_errors():
         model.fit(df.assign(item=[3, -4]))
     with pytest.raises(TypeError, match="DataFrame"):
         model.fit([(1, 3, 4.0)])
+    with pytest.raises(ValueError, match="explicit' needs a rating column"):
+        model.fit(df, rating=None)
     with pytest.raises(ValueError, match="kind must be"):
         MatrixFactorization(kind="ordinal").fit(df)
     with pytest.raises(ValueError, match="factors must be a positive integer"):

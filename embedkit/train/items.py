@@ -154,6 +154,8 @@ class MatrixFactorization(RecommenderBase, Trainer):
         instead of a ``KeyError``.
         """
         self._check_params()
+        if rating is None and self.explicit:
+            raise ValueError("kind='explicit' needs a rating column; use kind='implicit'")
         torch = _torch()
         self._encode(ratings, user, item, rating, users)
         self.item_metadata_ = item_metadata(items, self.item_index_.ids, item)
