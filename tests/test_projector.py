@@ -347,3 +347,20 @@ def test_layout_kwargs_reach_embedkit_project(emb: ek.Embeddings) -> None:
     expected = project.layout(emb, "pca", seed=0, normalize=True)
     np.testing.assert_array_equal(p.coords, expected)
     assert not np.array_equal(p.coords, project.layout(emb, "pca", seed=0))
+
+
+def test_static_png_subsamples_large_layouts() -> None:
+    import io
+
+    import matplotlib.image as mpimg
+
+    from embedkit.widgets import _projector_data as pdata
+
+    n = pdata.PNG_MAX_POINTS * 3  # every 3rd row is drawn: 0, 3, ..., n - 3
+    xy = np.zeros((n, 2), dtype=np.float32)
+    xy[1::3] = [5.0, 5.0]  # never drawn: rows 1, 4, 7, ...
+    xy[-3] = [10.0, 10.0]  # drawn, at the other corner
+    codes = {"kind": "categorical", "codes": np.zeros(n, dtype=np.float32)}
+    img = mpimg.imread(io.BytesIO(pdata.static_png(xy, codes)), format="png")
+    drawn = img.min(axis=2) < 0.9
+    assert drawn.sum() == 2 * 4  # the two drawn positions, 2 x 2 pixels each

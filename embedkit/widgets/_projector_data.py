@@ -30,6 +30,7 @@ METHODS = ("pca", "tsne", "umap")
 MAX_CATEGORIES = 20
 MAX_FIELDS = 8
 MAX_FIELD_CHARS = 200
+PNG_MAX_POINTS = 200_000
 # Same palette as js/src/palette.ts (Tableau 10 and its light variants).
 CATEGORICAL = [
     "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
@@ -170,6 +171,9 @@ def static_png(
 ) -> bytes:
     """A small PNG of the layout (2×2 pixel points), for renderers without widgets.
 
+    Beyond ``PNG_MAX_POINTS`` points every ``ceil(n / PNG_MAX_POINTS)``-th row is drawn
+    (the image has fewer pixels than that anyway).
+
     Examples
     --------
     >>> static_png(np.array([[0, 0], [1, 1]], dtype=np.float32), None)[:4]
@@ -180,18 +184,20 @@ def static_png(
     if len(coords) == 0:
         return png_bytes(img)
     lo, hi = coords.min(axis=0), coords.max(axis=0)
+    step = -(-len(coords) // PNG_MAX_POINTS)
+    coords = coords[::step]
     span = float(max(hi[0] - lo[0], hi[1] - lo[1])) or 1.0
     scale = (min(w, h) - 12) / span
     cx, cy = (lo + hi) / 2
     px = np.clip(((coords[:, 0] - cx) * scale + w / 2).astype(int), 0, w - 2)
     py = np.clip((h / 2 - (coords[:, 1] - cy) * scale).astype(int), 0, h - 2)
     if color is None:
-        rgb = np.tile(np.array(_rgb("#3a6ea5"), dtype=np.uint8), (len(coords), 1))
+        rgb = np.tile(np.array(_rgb("#3a6ea5"), dtype=np.uint8), (len(px), 1))
     elif color["kind"] == "categorical":
         pal = np.array([_rgb(c) for c in CATEGORICAL], dtype=np.uint8)
-        rgb = pal[color["codes"].astype(int) % len(pal)]
+        rgb = pal[color["codes"][::step].astype(int) % len(pal)]
     else:
-        t = color["codes"][:, None]
+        t = color["codes"][::step, None]
         rgb = ((1 - t) * np.array([68, 1, 84]) + t * np.array([253, 231, 37])).astype(np.uint8)
     for dx in (0, 1):
         for dy in (0, 1):
