@@ -82,7 +82,12 @@ def main() -> None:
     print(f"target >= 0.95x the implicit library's BPR or ALS: {'met' if best >= 0.95 else 'NOT'}")
     times = {"embedkit BPR": t_bpr, **{n: t for n, (_, t) in peers.items()}}
     print("fit seconds: " + ", ".join(f"{n} {t:.1f}" for n, t in times.items()))
-    print(f"embedkit BPR {per_epoch(bpr):.2f} s/epoch ({len(bpr.history_)} epochs)\n")
+    print(
+        f"s/epoch: embedkit BPR {per_epoch(bpr):.2f} ({len(bpr.history_)} epochs, "
+        f"{bpr.negatives} negatives per positive), implicit ALS "
+        f"{peers['implicit ALS'][1] / 15:.2f} (15), implicit BPR "
+        f"{peers['implicit BPR'][1] / 100:.2f} (100)\n"
+    )
 
     users = ratings["user"].unique().tolist()
     one = []

@@ -371,3 +371,18 @@ def test_min_ratings_leaves_out_rare_items(mf, parts):
     user = int(train["user"].iloc[0])
     recs = mf.recommend(user, k=5, min_ratings=15)
     assert (recs["n_ratings"] >= 15).all() and len(recs) == 5
+
+
+def test_string_ids_and_float_ids():
+    df = pd.DataFrame(
+        {"user": ["ann", "ann", "bob", "bob", "cy"], "item": ["x", "y", "x", "z", "y"]}
+    )
+    model = MatrixFactorization(kind="implicit", factors=2, epochs=1).fit(df, rating=None)
+    assert set(model.recommend("cy", k=2)["item"]) <= {"x", "z"}
+    assert model.similar_items("x", k=2)["item"].tolist() in (["y", "z"], ["z", "y"])
+    with pytest.raises(KeyError, match=r"unknown user 'an'.*ann"):
+        model.recommend("an")
+    floats = pd.DataFrame({"user": [1.0, 2.0], "item": [3.0, 4.0], "rating": [1.0, 2.0]})
+    assert R.GlobalMean().fit(floats).recommend(1, k=1)["item"].tolist() == [4]
+    with pytest.raises(ValueError, match="non-integer numeric ids"):
+        R.GlobalMean().fit(floats.assign(user=[1.5, 2.0]))
