@@ -13,6 +13,7 @@ import type {
 import { createProjectorView } from "./view";
 
 export { createProjectorView, fitPoints } from "./view";
+export { localBackend } from "./local";
 
 interface Model {
   get(name: string): any;

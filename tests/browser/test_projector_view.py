@@ -1,0 +1,108 @@
+"""The projector view without Jupyter: a plain page on 127.0.0.1 loads the built bundle and
+drives ``createProjectorView`` with ``localBackend`` (answers from data in the page). This
+is the path a kernel-less renderer takes; it proves the drawing code needs no widget
+transport. Neighbours come from a table Python computed with ``emb.neighbours``.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+import pytest
+
+import embedkit as ek
+from embedkit.widgets.projector import BUNDLE
+
+pytestmark = [pytest.mark.browser]
+
+XSS = "<img src=x onerror=alert(1)>"
+PAGE = """<!doctype html><meta charset="utf-8"><title>projector view</title>
+<div id="root" style="width:900px"></div>
+<script type="module">
+import { createProjectorView, localBackend } from "./projector.js";
+const d = await (await fetch("data.json")).json();
+const backend = localBackend({
+  labels: d.labels, fields: d.fields,
+  neighbours: { k: d.k, metric: "cosine", indices: Uint32Array.from(d.nbr_idx),
+                scores: Float32Array.from(d.nbr_score) },
+});
+window.view = createProjectorView(document.getElementById("root"),
+  { xy: Float32Array.from(d.xy), method: "grid", metric: "cosine", k: d.k, height: 400 },
+  backend);
+</script>
+"""
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def emb() -> ek.Embeddings:
+    rng = np.random.default_rng(3)
+    labels = [f"item{i:03d}" for i in range(199)] + [XSS]
+    return ek.Embeddings(labels, rng.normal(size=(200, 12)), metadata={"half": ["a", "b"] * 100})
+
+
+@pytest.fixture(scope="module")
+def page(
+    browser: Any, emb: ek.Embeddings, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Any]:
+    root = tmp_path_factory.mktemp("view")
+    (root / "projector.js").write_bytes(BUNDLE.read_bytes())
+    (root / "index.html").write_text(PAGE, encoding="utf-8")
+    table = emb.neighbours(emb.labels, k=4)
+    data = {
+        "labels": emb.labels,
+        "fields": {"half": emb.metadata["half"].tolist()},
+        "xy": np.c_[np.arange(200) % 20, np.arange(200) // 20].ravel().tolist(),
+        "k": 4,
+        "nbr_idx": [emb.index(x) for x in table["label"]],
+        "nbr_score": table["score"].tolist(),
+    }
+    (root / "data.json").write_text(json.dumps(data), encoding="utf-8")
+    handler = functools.partial(_Quiet, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    pg = browser.new_page(viewport={"width": 1000, "height": 600})
+    pg.dialogs = []
+    pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
+    pg.goto(f"http://127.0.0.1:{server.server_address[1]}/index.html")
+    pg.wait_for_selector(".embedkit-projector[data-drawn='1']", timeout=30_000)
+    yield pg
+    pg.close()
+    server.shutdown()
+
+
+def point(page: Any, i: int) -> tuple[float, float]:
+    x, y = page.evaluate("i => window.view.screenPosition(i)", i)
+    box = page.locator("canvas").bounding_box()
+    return box["x"] + x, box["y"] + y
+
+
+def test_hover_xss_label_is_text(page: Any) -> None:
+    page.mouse.move(*point(page, 199))
+    label = page.locator(".ek-tooltip .ek-label")
+    label.get_by_text(XSS, exact=True).wait_for(timeout=10_000)
+    assert page.locator(".ek-tooltip .ek-field").all_inner_texts() == ["half: b"]
+    assert page.locator("img").count() == 0 and page.dialogs == []
+
+
+def test_search_and_neighbours_from_page_data(page: Any, emb: ek.Embeddings) -> None:
+    page.locator(".ek-search").fill("item01")
+    page.locator(".ek-count").get_by_text("10 matches").wait_for(timeout=10_000)
+    assert sorted(page.evaluate("() => window.view.selection()")) == list(range(10, 20))
+    page.locator(".ek-regex input").check()
+    page.locator(".ek-search").fill("(")
+    page.locator(".ek-count.ek-error").get_by_text("invalid regex").wait_for(timeout=10_000)
+    page.mouse.click(*point(page, 42))
+    rows = page.locator(".ek-nbr .ek-label")
+    rows.nth(3).wait_for(timeout=10_000)
+    assert rows.all_inner_texts() == emb.neighbours("item042", k=4)["label"].tolist()
