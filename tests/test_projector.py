@@ -364,3 +364,12 @@ def test_static_png_subsamples_large_layouts() -> None:
     img = mpimg.imread(io.BytesIO(pdata.static_png(xy, codes)), format="png")
     drawn = img.min(axis=2) < 0.9
     assert drawn.sum() == 2 * 4  # the two drawn positions, 2 x 2 pixels each
+
+
+def test_repr_counts_with_thousands_separator_and_singular() -> None:
+    big = ek.Embeddings([f"w{i}" for i in range(2000)], np.eye(2000, 3))
+    assert repr(Projector(big, method=np.zeros((2000, 2)))) == (
+        "Projector(2,000 points, coordinates, cosine k=10)"
+    )
+    one = ek.Embeddings(["only"], [[1.0, 2.0]])
+    assert repr(Projector(one, method=[[0, 0]])) == "Projector(1 point, coordinates, cosine k=10)"
