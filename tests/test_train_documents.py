@@ -323,11 +323,14 @@ def test_stop_keeps_the_encoded_texts(encoder):
         np.testing.assert_allclose(emb[label], full[int(label)], atol=1e-5)
 
 
-def test_hub_name_offline_fails_at_once_with_a_clear_message(monkeypatch):
+def test_hub_name_offline_fails_at_once_with_a_clear_message(monkeypatch, tmp_path):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path))  # an empty cache
     enc = SentenceEncoder(model="sentence-transformers/paraphrase-MiniLM-L3-v2")
-    with pytest.raises(ModelUnavailableError, match=r"HF_HUB_OFFLINE=1.*all-MiniLM-L6-v2"):
-        enc.encode(["hello"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(ModelUnavailableError, match=r"HF_HUB_OFFLINE=1.*all-MiniLM-L6-v2"):
+            enc.encode(["hello"])
 
 
 def test_hub_name_unreachable_hub_fails_with_a_clear_message(monkeypatch, tmp_path):

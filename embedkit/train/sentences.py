@@ -120,13 +120,17 @@ def load_sentence_model(name: str, device: str = "cpu") -> tuple[Any, str]:
     if source != "hub":
         with _env(HF_HUB_OFFLINE="1"):  # everything is on disk: never touch the network
             return st.SentenceTransformer(path, device=device), source
-    if hub_offline():
-        raise _unavailable(name, "the Hugging Face hub is off (HF_HUB_OFFLINE=1)")
-    local_only = not _hub_reachable()
+    offline = hub_offline()
+    local_only = offline or not _hub_reachable()  # then only the local cache can answer
     try:
         return st.SentenceTransformer(path, device=device, local_files_only=local_only), source
-    except OSError as exc:  # not in the cache, or no such model on the hub
-        why = "the hub cannot be reached and it is not cached" if local_only else str(exc)
+    except (OSError, ValueError) as exc:  # not in the cache, or no such model on the hub
+        if offline:
+            why = "the Hugging Face hub is off (HF_HUB_OFFLINE=1) and it is not in the local cache"
+        elif local_only:
+            why = "the hub cannot be reached and it is not in the local cache"
+        else:
+            why = f"loading it from the hub failed ({exc})"
         raise _unavailable(name, why) from exc
 
 

@@ -322,6 +322,7 @@ class TrainingDashboard:
     def figure(self) -> Any:
         """The charts as a matplotlib Figure: loss, and probe metrics (or throughput)."""
         from matplotlib.figure import Figure
+        from matplotlib.ticker import MaxNLocator
 
         fig = Figure(figsize=(8, 2.6), dpi=90, layout="constrained")
         ax_loss, ax_right = fig.subplots(1, 2)
@@ -344,6 +345,10 @@ class TrainingDashboard:
             ax_right.plot(hist["epoch"], hist[speed], marker="o", ms=3, color="tab:green")
             ax_right.set_title(speed.replace("_", " "))
         ax_right.set_xlabel("epoch")
+        last = int(hist["epoch"].max())
+        for ax in (ax_loss, ax_right):
+            ax.set_xlim(0.5, last + 0.5)
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         return fig
 
     def _plot_loss(self, ax: Any, hist: pd.DataFrame) -> None:
