@@ -124,9 +124,9 @@ class Projector(anywidget.AnyWidget):
     # ----------------------------------------------------------------- display
     def __repr__(self) -> str:
         color = f", color={self.color!r}" if self.color else ""
-        return (
-            f"Projector({len(self.emb):,} points, {self.method}, {self.metric} k={self.k}{color})"
-        )
+        n = len(self.emb)
+        points = "1 point" if n == 1 else f"{n:,} points"
+        return f"Projector({points}, {self.method}, {self.metric} k={self.k}{color})"
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         bundle = super()._repr_mimebundle_(**kwargs)
