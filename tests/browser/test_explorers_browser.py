@@ -1,5 +1,6 @@
-"""explore() in real JupyterLab and Chromium: the neighbour and analogy widgets answer what
-Python computes, labels render as text, and the projector and the explorers are linked.
+"""explore() and compare() in real JupyterLab and Chromium: the neighbour and analogy
+widgets answer what Python computes, labels render as text, the projector and the
+explorers are linked, and the comparison shows two drawn projectors and its table.
 
 The notebook uses the 2,000 most frequent GloVe words plus an HTML-looking label placed
 right next to "king", so that it appears among king's neighbours.
@@ -33,6 +34,12 @@ ex""",
     "analogy": emb.analogy("man", "king", "woman", k=10)["label"].tolist(),
 }))""",
     """print("STATE", json.dumps([ex.neighbours.box.value, ex.neighbours.last_query]))""",
+    """a = emb[emb.labels[:400] + [XSS]]
+vecs = a.to_numpy()
+vecs[[100, 200]] = vecs[[200, 100]]  # two words swap places: their neighbourhoods change
+cmp = ek.compare(a, ek.Embeddings(a.labels, vecs), k=5, names=("A", "B <i>x</i>"))
+cmp""",
+    """print("TOP", json.dumps(cmp.overlap["label"].head(2).tolist()))""",
 ]
 
 
@@ -119,7 +126,7 @@ def test_arithmetic_box_answers(page: Any, ui: Any) -> None:
 def test_clicking_a_point_fills_the_neighbour_box(page: Any, ui: Any) -> None:
     page.locator(".lm-TabBar-tab").get_by_text("neighbours").click()
     view = "document.querySelector('.embedkit-projector').__embedkitView"
-    projector = page.locator(".embedkit-projector")
+    projector = page.locator(".embedkit-projector").first
     projector.scroll_into_view_if_needed()
     i = 700  # any point; ask the view where it is drawn
     x, y = page.evaluate(f"i => {view}.screenPosition(i)", i)
@@ -136,3 +143,22 @@ def test_clicking_a_point_fills_the_neighbour_box(page: Any, ui: Any) -> None:
     assert box_value == clicked == last
     assert result_labels(page, 0)  # its neighbours are listed
     ui.screenshot(page, "explore-click")
+
+
+def test_compare_shows_two_projectors_and_the_table(page: Any, ui: Any) -> None:
+    for n in (1, 2):  # after explore's projector: A's and B's
+        page.locator(".embedkit-projector").nth(n).and_(page.locator("[data-drawn='1']")).wait_for(
+            timeout=60_000
+        )
+    out = page.locator(".jp-Notebook .jp-Cell").nth(5).locator(".jp-OutputArea").inner_text()
+    top = json.loads(out.split("TOP", 1)[1])
+    table = page.locator(".embedkit-table")
+    first = table.locator("tr").nth(1).locator("td").first.inner_text()
+    second = table.locator("tr").nth(2).locator("td").first.inner_text()
+    assert sorted([first, second]) == sorted(top)
+    cell = page.locator(".jp-Notebook .jp-Cell").nth(4)
+    assert cell.get_by_text("B <i>x</i>", exact=False).count() >= 1  # the name, as text
+    assert cell.locator(".jp-OutputArea i").count() == 0
+    assert "only in B <i>x</i>" in table.locator("tr").first.inner_text()
+    assert page.locator("img[src='x']").count() == 0 and page.dialogs == []
+    ui.screenshot(page, "compare")
