@@ -168,6 +168,25 @@ def _interaction_ms(page) -> dict[str, float]:  # type: ignore[no-untyped-def]
     page.mouse.click(box["x"] + x, box["y"] + y)
     proj.locator(".ek-nbr").nth(9).wait_for(timeout=30_000)
     out["click: 10 neighbours listed"] = 1000 * (time.perf_counter() - start)
+    # the same requests from inside the page, without mouse events and frame waits
+    timed = page.evaluate(
+        """async () => {
+        const view = document.querySelector('.embedkit-projector').__embedkitView;
+        const med = (a) => a.sort((x, y) => x - y)[a.length >> 1];
+        const clicks = [], searches = [];
+        for (let r = 0; r < 15; r++) {
+          let t = performance.now();
+          await view.showNeighbours((r * 7919) % 400000);
+          clicks.push(performance.now() - t);
+          t = performance.now();
+          await view.search(["king", "ing", "^th"][r % 3], r % 3 === 2);
+          searches.push(performance.now() - t);
+        }
+        return [med(clicks), med(searches)];
+    }"""
+    )
+    out["click round trip, in page (p50)"] = timed[0]
+    out["search round trip, in page (p50)"] = timed[1]
     return out
 
 

@@ -81,6 +81,8 @@ export interface ProjectorView {
   focus(i: number): void;
   /** Ask for and list the neighbours of point i, as a click does. */
   showNeighbours(i: number): Promise<void>;
+  /** Type `query` into the search box and run it (resolves when the answer is shown). */
+  search(query: string, regex?: boolean): Promise<void>;
   /** Indices currently highlighted or selected in the scatter. */
   selection(): number[];
   /** Screen position of point i relative to the canvas, in CSS pixels. */

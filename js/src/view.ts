@@ -452,6 +452,12 @@ export function createProjectorView(
       scatter.hover(i, { showReticleOnce: i >= 0, preventEvent: true });
     },
     showNeighbours,
+    async search(query: string, regex = false) {
+      parts.search.value = query;
+      parts.regex.checked = regex;
+      clearTimeout(searchTimer);
+      await runSearch();
+    },
     selection() {
       return scatter ? [...scatter.get("selectedPoints")] : [];
     },
