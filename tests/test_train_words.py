@@ -343,3 +343,22 @@ def test_tokenize():
         tokenize(["ok", 3])  # type: ignore[list-item]
     with pytest.raises(TypeError, match="decode"):
         tokenize(b"bytes")  # type: ignore[arg-type]
+
+
+def test_glove_adagrad_dense_and_sparse_paths_agree():
+    """Whole-matrix AdaGrad (batch >= vocabulary) equals the touched-rows version."""
+    import torch
+
+    from embedkit.train.glove import _adagrad
+
+    gen = torch.Generator().manual_seed(0)
+    rows = torch.randint(0, 50, (60,), generator=gen)  # repeats: summed per row
+    grad = torch.rand(60, 4, generator=gen)
+    dense_w, dense_acc = torch.rand(50, 4, generator=gen), torch.ones(50, 4)
+    sparse_w = torch.cat([dense_w, torch.rand(40, 4, generator=gen)])  # 90 rows > 60
+    sparse_acc = torch.ones(90, 4)
+    _adagrad(dense_w, dense_acc, rows, grad)
+    _adagrad(sparse_w, sparse_acc, rows, grad)
+    torch.testing.assert_close(dense_w, sparse_w[:50])
+    torch.testing.assert_close(dense_acc, sparse_acc[:50])
+    assert torch.equal(sparse_acc[50:], torch.ones(40, 4))  # untouched rows unchanged

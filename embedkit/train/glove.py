@@ -336,10 +336,17 @@ def _adagrad(param: Any, accum: Any, rows: Any, grad: Any) -> None:
 
     A row's gradients are summed, and its accumulator grows by the sum of their squares
     (not the square of their sum), so a frequent word's step size decays as it would
-    under glove.c's per-entry updates rather than once per batch.
+    under glove.c's per-entry updates rather than once per batch. When the batch is at
+    least as long as the vocabulary, whole-matrix updates are cheaper than finding the
+    touched rows (untouched rows get a zero step either way).
     """
     import torch
 
+    if rows.numel() >= param.shape[0]:
+        summed = torch.zeros_like(param).index_add_(0, rows, grad)
+        accum.add_(torch.zeros_like(param).index_add_(0, rows, grad * grad))
+        param.addcdiv_(summed, accum.sqrt(), value=-1.0)
+        return
     uniq, inverse = torch.unique(rows, return_inverse=True)
     shape = (uniq.numel(), *grad.shape[1:])
     summed = torch.zeros(shape, dtype=grad.dtype).index_add_(0, inverse, grad)
