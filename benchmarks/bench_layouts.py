@@ -1,0 +1,129 @@
+"""Time the 2-D layouts (PCA, t-SNE, UMAP) on GloVe 6B 50d at 10k / 50k / 100k words.
+
+t-SNE is measured with both implementations embedkit can use: openTSNE
+(``embedkit[tsne]``; Barnes-Hut below 10,000 points, FFT-accelerated interpolation from
+10,000 up) and scikit-learn's Barnes-Hut (init="pca"); the faster one is
+``tsne_layout``'s default (``backend="auto"``). scikit-learn's exact t-SNE is O(n²) in
+time and memory and only run at the probe size. All run single-threaded (``n_jobs=1``,
+embedkit's reproducible default): on a shared 2-core machine, two threads that meet at a
+barrier every iteration were several times slower than one.
+
+Each run happens in a child process that is stopped after ``--cap`` seconds (reported as
+``> cap``); once a method hits the cap, its larger sizes are skipped, and so is
+everything once the total ``--budget`` is spent. The table says which.
+
+    python benchmarks/bench_layouts.py                # ~10 minutes on 2 cores
+    python benchmarks/bench_layouts.py --sizes 10000 --cap 60
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+from embedkit import project
+
+PROBE = 1000
+FFT, BH = "t-SNE openTSNE", "t-SNE sklearn Barnes-Hut"
+
+
+def glove_vectors() -> np.ndarray:
+    """GloVe 6B 50d vectors, most frequent words first (offline package)."""
+    import embedkit as ek
+
+    return np.asarray(ek.datasets.glove().vectors, dtype=np.float32)
+
+
+RUNNERS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+    "PCA": lambda X: project.layout(X, "pca"),
+    FFT: lambda X: project.tsne_layout(X, backend="opentsne", n_jobs=1),
+    "UMAP (umap-learn, seeded)": lambda X: project.layout(X, "umap"),
+    BH: lambda X: project.tsne_layout(X, backend="sklearn", n_jobs=1),
+    "t-SNE sklearn exact": lambda X: project.tsne_layout(X, backend="sklearn", method="exact"),
+}
+
+
+def _child(name: str, X: np.ndarray, out: mp.Queue) -> None:
+    if name.startswith("UMAP"):  # numba compiles on first use: do that before the clock
+        project.layout(X[:300], "umap", n_epochs=10)
+    t0 = time.perf_counter()
+    Y = RUNNERS[name](X)
+    dt = time.perf_counter() - t0
+    ok = Y.shape == (len(X), 2) and bool(np.isfinite(Y).all())
+    out.put((dt, ok))
+
+
+def timed(name: str, X: np.ndarray, cap: float) -> float | None:
+    """Seconds for one run in a child process, or None if it was stopped at ``cap``."""
+    ctx = mp.get_context("spawn")  # fork is unsafe once OpenMP (numba, BLAS) has started
+    q: mp.Queue = ctx.Queue()
+    proc = ctx.Process(target=_child, args=(name, X, q))
+    proc.start()
+    proc.join(cap)
+    if proc.is_alive():
+        proc.terminate()
+        proc.join()
+        return None
+    if proc.exitcode != 0:
+        raise RuntimeError(f"{name} at {len(X)} points failed (exit code {proc.exitcode})")
+    dt, ok = q.get(timeout=5)
+    if not ok:
+        raise RuntimeError(f"{name} returned a wrong layout for {len(X)} points")
+    return float(dt)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 50_000, 100_000])
+    ap.add_argument("--cap", type=float, default=150.0, help="seconds before a run is stopped")
+    ap.add_argument("--budget", type=float, default=570.0, help="total seconds for all runs")
+    args = ap.parse_args()
+    X = glove_vectors()
+    start = time.perf_counter()
+    plan = [(name, PROBE) for name in RUNNERS]
+    plan += [(name, n) for n in args.sizes for name in RUNNERS if "exact" not in name]
+    results: dict[tuple[str, int], float] = {}
+    capped: dict[str, float] = {}  # method -> seconds at which it was stopped
+    rows: list[tuple[str, int, str]] = []
+    for name, n in plan:  # size by size: the budget runs out at the large end
+        left = args.budget - (time.perf_counter() - start)
+        if name in capped:
+            rows.append((name, n, f"skipped (> {args.cap:.0f} s at a smaller size)"))
+            continue
+        cap = args.cap if name != "PCA" else max(args.cap, 60.0)
+        if name != "PCA" and left < 10:
+            rows.append((name, n, "skipped (time budget spent)"))
+            continue
+        limit = min(cap, max(left, 10.0)) if name != "PCA" else cap
+        dt = timed(name, X[:n], limit)
+        if dt is None:
+            capped[name] = limit
+            text = f"> {limit:.0f} s (stopped)"
+        else:
+            results[(name, n)] = dt
+            text = f"{dt:.2f} s"
+        rows.append((name, n, text))
+        print(f"  {name:28s} n={n:>7,}  {text}", flush=True)
+    print(f"\n{'method':28s} {'points':>8s}  time")
+    for name, n, text in rows:
+        print(f"{name:28s} {n:>8,}  {text}")
+    common = [n for n in [PROBE, *args.sizes] if (FFT, n) in results and (BH, n) in results]
+    if not common and (FFT, PROBE) in results and BH in capped:
+        fast, slow = results[(FFT, PROBE)], capped[BH]
+        print(f"\nt-SNE at {PROBE:,} points: sklearn Barnes-Hut stopped at {slow:.0f} s, "
+              f"openTSNE {fast:.1f} s: >= {slow / fast:.1f}x -> default: openTSNE")  # fmt: skip
+    if common:
+        n = max(common)
+        ratio = results[(BH, n)] / results[(FFT, n)]
+        choice = "openTSNE" if ratio > 1 else "sklearn Barnes-Hut"
+        print(f"\nt-SNE at {n:,} points: sklearn Barnes-Hut / openTSNE = {ratio:.2f}x "
+              f"-> default backend: {choice}")  # fmt: skip
+    print(f"total {time.perf_counter() - start:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
