@@ -4,17 +4,19 @@
 // share it. All text from the data goes through textContent.
 
 import createScatterplot from "regl-scatterplot";
-import { clear, h, injectStyle } from "./dom";
+import { clear, h } from "./dom";
 import { categorical, ramp } from "./palette";
-import { CSS } from "./style";
-import type {
-  ColorData,
-  HoverInfo,
-  NeighbourResult,
-  ProjectorBackend,
-  ProjectorData,
-  ProjectorView,
-} from "./types";
+import {
+  buildDom,
+  formatCount,
+  type Parts,
+  placeTooltip,
+  renderLegend,
+  renderMatches,
+  renderNeighbours,
+  renderTooltip,
+} from "./panels";
+import type { ColorData, HoverInfo, ProjectorBackend, ProjectorData, ProjectorView } from "./types";
 
 type Scatter = ReturnType<typeof createScatterplot>;
 
@@ -60,287 +62,169 @@ function pointStyle(n: number): { pointSize: number; opacity: number } {
   return { pointSize: 1, opacity: 0.5 };
 }
 
-interface Parts {
-  root: HTMLDivElement;
-  search: HTMLInputElement;
-  regex: HTMLInputElement;
-  count: HTMLSpanElement;
-  lasso: HTMLButtonElement;
-  reset: HTMLButtonElement;
-  status: HTMLSpanElement;
-  wrap: HTMLDivElement;
-  canvas: HTMLCanvasElement;
-  tooltip: HTMLDivElement;
-  legend: HTMLDivElement;
-  neighbours: HTMLDivElement;
-  matches: HTMLDivElement;
-}
+type Marks = { kind: "highlight" | "selection"; indices: ArrayLike<number> | null };
 
-function buildDom(el: HTMLElement, data: ProjectorData): Parts {
-  injectStyle(CSS);
-  const root = h("div", "embedkit-projector");
-  const bar = h("div", "ek-toolbar");
-  const search = h("input", "ek-search");
-  search.type = "search";
-  search.placeholder = "search labels";
-  search.setAttribute("aria-label", "search labels");
-  const regexLabel = h("label", "ek-regex");
-  const regex = h("input");
-  regex.type = "checkbox";
-  regexLabel.append(regex, document.createTextNode(" regex"));
-  const count = h("span", "ek-count");
-  const lasso = h("button", "ek-lasso", "Lasso");
-  lasso.title = "lasso select (or hold Shift and drag)";
-  const reset = h("button", "ek-reset", "Reset view");
-  const n = data.xy.length >> 1;
-  const status = h("span", "ek-status", `${n.toLocaleString("en-US")} points · ${data.method}`);
-  bar.append(search, regexLabel, count, lasso, reset, status);
-  const body = h("div", "ek-body");
-  const wrap = h("div", "ek-canvas-wrap");
-  wrap.style.height = `${data.height ?? 480}px`;
-  const canvas = h("canvas");
-  canvas.setAttribute("role", "img");
-  canvas.setAttribute("aria-label", `scatter plot of ${(data.xy.length >> 1).toLocaleString("en-US")} points`);
-  const tooltip = h("div", "ek-tooltip");
-  tooltip.hidden = true;
-  wrap.append(canvas, tooltip);
-  const side = h("div", "ek-side");
-  side.style.maxHeight = `${data.height ?? 480}px`;
-  const legend = h("div", "ek-legend");
-  const neighbours = h("div", "ek-neighbours");
-  neighbours.append(h("div", "ek-muted", `Click a point: its ${data.k} nearest (${data.metric})`));
-  const matches = h("div", "ek-matches");
-  side.append(legend, neighbours, matches);
-  body.append(wrap, side);
-  root.append(bar, body);
-  el.appendChild(root);
-  return { root, search, regex, count, lasso, reset, status, wrap, canvas, tooltip, legend, neighbours, matches };
-}
+class View implements ProjectorView {
+  readonly ready: Promise<void>;
+  private readonly parts: Parts;
+  private readonly t0: number;
+  private scatter: Scatter | null = null;
+  private xy: Float32Array;
+  private color: ColorData | null;
+  private hovered = -1;
+  private inLasso = false;
+  private userSelection = false; // the scatter shows the user's lasso (not a highlight)
+  private searchSeq = 0;
+  private searchTimer: ReturnType<typeof setTimeout> | undefined;
+  private destroyed = false;
+  private drawn = false; // marks set before the first draw wait for it (points must exist)
+  private pending: Marks | null;
+  private resizer: ResizeObserver | null = null; // starts the view, then follows its size
+  private readonly cache = new Map<number, HoverInfo>();
+  private mouse: [number, number] = [0, 0];
 
-function renderLegend(node: HTMLElement, color: ColorData | null | undefined): void {
-  clear(node);
-  if (!color) return;
-  node.append(h("h4", "", color.column));
-  if (color.kind === "categorical") {
-    color.legend.forEach((item, i) => {
-      const row = h("div", "ek-legend-item");
-      const sw = h("span", "ek-swatch");
-      sw.style.background = categorical(i);
-      row.append(sw, h("span", "ek-legend-name", item.name));
-      node.append(row);
-    });
-  } else {
-    const bar = h("div", "ek-ramp");
-    bar.style.background = `linear-gradient(to right, ${ramp(10).join(", ")})`;
-    const ends = h("div", "ek-ramp-ends");
-    ends.append(h("span", "", color.min ?? ""), h("span", "", color.max ?? ""));
-    node.append(bar, ends);
-  }
-}
-
-function renderTooltip(tip: HTMLDivElement, info: HoverInfo): void {
-  clear(tip);
-  tip.append(h("div", "ek-label", info.label));
-  for (const [name, value] of info.fields) tip.append(h("div", "ek-field", `${name}: ${value}`));
-  if (info.image && info.image.startsWith("data:image/png;base64,")) {
-    const img = h("img");
-    img.alt = info.label;
-    img.src = info.image;
-    tip.append(img);
-  }
-  tip.hidden = false;
-}
-
-function renderNeighbours(
-  node: HTMLElement,
-  res: NeighbourResult,
-  onPick: (i: number) => void,
-): void {
-  clear(node);
-  if (res.error) {
-    node.append(h("div", "ek-count ek-error", res.error));
-    return;
-  }
-  const head = h("h4", "ek-nbr-head");
-  head.append(
-    document.createTextNode("Neighbours of "),
-    h("span", "ek-nbr-query", res.label),
-    document.createTextNode(` — ${res.metric}, k=${res.k}, original space`),
-  );
-  node.append(head);
-  const scores = res.items.map((it) => it[2]);
-  const best = Math.max(...scores, 1e-12), nearest = Math.min(...scores);
-  // bar length: cosine as is, dot relative to the best, euclidean nearest / distance
-  const frac = (score: number) =>
-    res.metric === "cosine" ? score : res.metric === "dot" ? score / best : nearest / (score || 1e-12);
-  res.items.forEach(([j, label, score], r) => {
-    const row = h("div", "ek-nbr");
-    row.dataset.index = String(j);
-    row.append(h("span", "ek-muted", String(r + 1)), h("span", "ek-label", label));
-    row.append(h("span", "ek-score", score.toFixed(3)));
-    const bar = h("div", "ek-bar");
-    bar.style.width = `${Math.max(2, Math.min(100, Math.round(100 * frac(score))))}%`;
-    row.append(bar);
-    row.title = label;
-    row.addEventListener("click", () => onPick(j));
-    node.append(row);
-  });
-}
-
-/** Build the projector inside `el`; resolves `view.ready` after the first frame. */
-export function createProjectorView(
-  el: HTMLElement,
-  data: ProjectorData,
-  backend: ProjectorBackend,
-): ProjectorView {
-  const t0 = data.t0 ?? performance.now();
-  const parts = buildDom(el, data);
-  let scatter: Scatter | null = null;
-  let xy = data.xy;
-  let color = data.color ?? null;
-  let hovered = -1;
-  let inLasso = false;
-  let userSelection = false;
-  let searchSeq = 0;
-  let destroyed = false;
-  let resizer: ResizeObserver | null = null; // starts the view, then follows its size
-  let drawn = false; // marks set before the first draw wait for it (points must exist)
-  let pending: { kind: "highlight" | "selection"; indices: ArrayLike<number> | null } | null =
-    data.highlight && data.highlight.length
+  constructor(
+    el: HTMLElement,
+    private readonly data: ProjectorData,
+    private readonly backend: ProjectorBackend,
+  ) {
+    this.t0 = data.t0 ?? performance.now();
+    this.xy = data.xy;
+    this.color = data.color ?? null;
+    this.pending = data.highlight?.length
       ? { kind: "highlight", indices: data.highlight }
-      : data.selected && data.selected.length
+      : data.selected?.length
         ? { kind: "selection", indices: data.selected }
         : null;
-  const cache = new Map<number, HoverInfo>();
-  let mouse: [number, number] = [0, 0];
+    this.parts = buildDom(el, data);
+    this.listen();
+    renderLegend(this.parts.legend, this.color);
+    this.ready = this.startWhenSized();
+    (this.parts.root as unknown as { __embedkitView: ProjectorView }).__embedkitView = this;
+  }
 
-  const pointsFor = (): Record<string, Float32Array> => {
-    const pts: Record<string, Float32Array> = fitPoints(xy);
-    if (color) pts.valueA = color.values;
+  // ---------------------------------------------------------------- public API
+  async setPoints(next: Float32Array, method?: string): Promise<void> {
+    this.xy = next;
+    if (method) this.data.method = method;
+    this.parts.status.textContent = `${formatCount(next.length >> 1, "point", "points")} · ${this.data.method}`;
+    if (this.scatter) await this.scatter.draw(this.points() as never, this.drawOptions());
+  }
+
+  async setColor(next: ColorData | null): Promise<void> {
+    this.color = next;
+    renderLegend(this.parts.legend, next);
+    if (!this.scatter) return;
+    await this.scatter.set(this.colorSettings() as never);
+    await this.scatter.draw(this.points() as never, { ...this.drawOptions(), preventFilterReset: true });
+  }
+
+  setHighlight(indices: ArrayLike<number> | null): void {
+    if (this.mark({ kind: "highlight", indices })) this.userSelection = false;
+  }
+
+  setSelection(indices: ArrayLike<number> | null): void {
+    if (!this.mark({ kind: "selection", indices })) return;
+    const n = indices?.length ?? 0;
+    this.userSelection = n > 0;
+    this.parts.count.textContent = n ? `${n.toLocaleString("en-US")} selected` : "";
+  }
+
+  focus(i: number): void {
+    this.scatter?.hover(i, { showReticleOnce: i >= 0, preventEvent: true });
+  }
+
+  async showNeighbours(i: number): Promise<void> {
+    clear(this.parts.neighbours);
+    this.parts.neighbours.append(h("div", "ek-muted", "asking for neighbours…"));
+    const res = await this.backend.neighbours(i);
+    if (this.destroyed) return;
+    renderNeighbours(this.parts.neighbours, res, (j) => void this.showNeighbours(j));
+    if (!res.error) this.scatter?.select([i, ...res.items.map((it) => it[0])], { preventEvent: true });
+    this.userSelection = false;
+  }
+
+  async search(query: string, regex = false): Promise<void> {
+    this.parts.search.value = query;
+    this.parts.regex.checked = regex;
+    clearTimeout(this.searchTimer);
+    await this.runSearch();
+  }
+
+  selection(): number[] {
+    return this.scatter ? [...this.scatter.get("selectedPoints")] : [];
+  }
+
+  screenPosition(i: number): [number, number] | null {
+    const p = this.scatter?.getScreenPosition(i);
+    return p ? [p[0], p[1]] : null;
+  }
+
+  destroy(): void {
+    this.destroyed = true;
+    clearTimeout(this.searchTimer);
+    this.resizer?.disconnect();
+    this.scatter?.destroy();
+    this.scatter = null;
+    this.parts.root.remove();
+  }
+
+  // ---------------------------------------------------------------- scatter
+  private points(): Record<string, Float32Array> {
+    const pts: Record<string, Float32Array> = fitPoints(this.xy);
+    if (this.color) pts.valueA = this.color.values;
     return pts;
-  };
+  }
 
-  const colorSettings = () => {
+  private colorSettings() {
+    const color = this.color;
     if (!color) return { pointColor: DEFAULT_COLOR, colorBy: null };
     const pointColor =
-      color.kind === "categorical"
-        ? color.legend.map((_, i) => categorical(i))
-        : ramp(64);
+      color.kind === "categorical" ? color.legend.map((_, i) => categorical(i)) : ramp(64);
     return { pointColor, colorBy: "valueA" as const };
-  };
+  }
 
-  const drawOptions = () => ({
-    zDataType: color?.kind === "categorical" ? ("categorical" as const) : ("continuous" as const),
-  });
+  private drawOptions() {
+    return { zDataType: this.color?.kind === "categorical" ? ("categorical" as const) : ("continuous" as const) };
+  }
 
-  const placeTooltip = () => {
-    const tip = parts.tooltip;
-    const w = parts.wrap.clientWidth;
-    const left = mouse[0] + 14 + tip.offsetWidth > w ? mouse[0] - tip.offsetWidth - 10 : mouse[0] + 14;
-    tip.style.left = `${Math.max(0, left)}px`;
-    tip.style.top = `${Math.max(0, mouse[1] + 12)}px`;
-  };
-
-  const onHover = (i: number) => {
-    hovered = i;
-    backend.hovered?.(i);
-    const known = cache.get(i);
-    if (known) {
-      renderTooltip(parts.tooltip, known);
-      placeTooltip();
-      return;
+  /** Apply highlight or selection marks now, or keep them for after the first draw. */
+  private mark(marks: Marks): boolean {
+    if (!this.scatter || !this.drawn) {
+      this.pending = marks;
+      return false;
     }
-    backend.hover(i).then(
-      (info) => {
-        if (info.error) return; // e.g. the kernel restarted with other data
-        if (cache.size > 5000) cache.clear();
-        cache.set(i, info);
-        if (hovered === i && !destroyed) {
-          renderTooltip(parts.tooltip, info);
-          placeTooltip();
-        }
-      },
-      (err) => console.warn("embedkit: hover failed", err),
-    );
-  };
+    const { indices } = marks;
+    if (indices && indices.length) this.scatter.select(Array.from(indices), { preventEvent: true });
+    else this.scatter.deselect({ preventEvent: true });
+    return true;
+  }
 
-  const showNeighbours = async (i: number): Promise<void> => {
-    clear(parts.neighbours);
-    parts.neighbours.append(h("div", "ek-muted", "asking for neighbours…"));
-    const res = await backend.neighbours(i);
-    if (destroyed) return;
-    renderNeighbours(parts.neighbours, res, (j) => void showNeighbours(j));
-    if (!res.error) scatter?.select([i, ...res.items.map((it) => it[0])], { preventEvent: true });
-    userSelection = false;
-  };
+  /** Start once the node has a size (a renderer's node is often not attached yet). */
+  private startWhenSized(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const tryStart = () => {
+        if (this.scatter || this.destroyed || this.parts.wrap.clientWidth === 0) return;
+        this.start().then(resolve, reject);
+      };
+      tryStart();
+      this.resizer = new ResizeObserver(() => {
+        if (!this.scatter) return tryStart();
+        const { clientWidth: width, clientHeight: height } = this.parts.wrap;
+        if (width > 0 && height > 0) void this.scatter.set({ width, height });
+      });
+      this.resizer.observe(this.parts.wrap);
+    });
+  }
 
-  const onSelect = ({ points }: { points: number[] }) => {
-    if (inLasso) {
-      inLasso = false;
-      userSelection = true;
-      parts.count.textContent = `${points.length.toLocaleString("en-US")} selected`;
-      backend.select?.(Uint32Array.from(points));
-    } else if (points.length === 1) {
-      void showNeighbours(points[0]);
-    }
-  };
-
-  const runSearch = async () => {
-    const seq = ++searchSeq;
-    const query = parts.search.value;
-    parts.count.classList.remove("ek-error");
-    clear(parts.matches);
-    if (!query) {
-      parts.count.textContent = "";
-      scatter?.deselect({ preventEvent: true });
-      return;
-    }
-    const res = await backend.search(query, parts.regex.checked);
-    if (seq !== searchSeq || destroyed) return;
-    if (res.error) {
-      parts.count.classList.add("ek-error");
-      parts.count.textContent = res.error;
-      return;
-    }
-    parts.count.textContent = `${res.count.toLocaleString("en-US")} ${res.count === 1 ? "match" : "matches"}`;
-    if (res.count) scatter?.select(Array.from(res.indices), { preventEvent: true });
-    else scatter?.deselect({ preventEvent: true });
-    userSelection = false;
-    if (res.shown.length) parts.matches.append(h("h4", "", "Matches"));
-    for (const [j, label] of res.shown) {
-      const row = h("div", "ek-match", label);
-      row.dataset.index = String(j);
-      row.addEventListener("click", () => void showNeighbours(j));
-      parts.matches.append(row);
-    }
-  };
-
-  let searchTimer: ReturnType<typeof setTimeout> | undefined;
-  const scheduleSearch = () => {
-    clearTimeout(searchTimer);
-    searchTimer = setTimeout(() => void runSearch(), 200);
-  };
-  parts.search.addEventListener("input", scheduleSearch);
-  parts.regex.addEventListener("change", scheduleSearch);
-  parts.search.addEventListener("keydown", (e) => {
-    if (e.key === "Enter") {
-      clearTimeout(searchTimer);
-      void runSearch();
-    }
-  });
-  parts.wrap.addEventListener("mousemove", (e) => {
-    const r = parts.wrap.getBoundingClientRect();
-    mouse = [e.clientX - r.left, e.clientY - r.top];
-    if (!parts.tooltip.hidden) placeTooltip();
-  });
-
-  const start = (): Promise<void> => {
-    const style = pointStyle(xy.length >> 1);
-    scatter = createScatterplot({
-      canvas: parts.canvas,
-      width: parts.wrap.clientWidth,
-      height: parts.wrap.clientHeight,
-      backgroundColor: background(parts.root),
+  private async start(): Promise<void> {
+    const { wrap, canvas, root } = this.parts;
+    const style = pointStyle(this.xy.length >> 1);
+    const sp = createScatterplot({
+      canvas,
+      width: wrap.clientWidth,
+      height: wrap.clientHeight,
+      backgroundColor: background(root),
       pointSize: style.pointSize,
       opacity: style.opacity,
       pointSizeSelected: 2,
@@ -348,132 +232,132 @@ export function createProjectorView(
       pointColorHover: HOVER_COLOR,
       opacityInactiveScale: 0.6,
       lassoColor: [0.1, 0.4, 0.8, 1],
-      ...colorSettings(),
+      ...this.colorSettings(),
     } as never);
-    const sp = scatter;
-    sp.subscribe("pointOver", onHover);
+    this.scatter = sp;
+    this.subscribe(sp);
+    await sp.draw(this.points() as never, this.drawOptions());
+    this.drawn = true;
+    if (this.pending?.kind === "highlight") this.setHighlight(this.pending.indices);
+    else if (this.pending?.kind === "selection") this.setSelection(this.pending.indices);
+    this.pending = null;
+    await new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
+    const ms = performance.now() - this.t0;
+    root.dataset.drawn = "1";
+    root.dataset.drawMs = ms.toFixed(1);
+    root.dataset.drawnAt = String(Date.now());
+    this.backend.drawn?.(ms);
+  }
+
+  // ---------------------------------------------------------------- events
+  private subscribe(sp: Scatter): void {
+    sp.subscribe("pointOver", (i: number) => this.onHover(i));
     sp.subscribe("pointOut", () => {
-      hovered = -1;
-      parts.tooltip.hidden = true;
-      backend.hovered?.(-1);
+      this.hovered = -1;
+      this.parts.tooltip.hidden = true;
+      this.backend.hovered?.(-1);
     });
     sp.subscribe("lassoStart", () => {
-      inLasso = true;
+      this.inLasso = true;
     });
-    sp.subscribe("select", onSelect);
+    sp.subscribe("select", ({ points }: { points: number[] }) => this.onSelect(points));
     sp.subscribe("deselect", () => {
-      if (userSelection) {
-        userSelection = false;
-        parts.count.textContent = "";
-        backend.select?.(new Uint32Array(0));
-      }
+      if (!this.userSelection) return;
+      this.userSelection = false;
+      this.parts.count.textContent = "";
+      this.backend.select?.(new Uint32Array(0));
     });
-    return sp.draw(pointsFor() as never, drawOptions()).then(() => {
-      drawn = true;
-      if (pending?.kind === "highlight") view.setHighlight(pending.indices);
-      else if (pending?.kind === "selection") view.setSelection(pending.indices);
-      pending = null;
-      return new Promise<void>((resolve) =>
-        requestAnimationFrame(() => {
-          const ms = performance.now() - t0;
-          parts.root.dataset.drawn = "1";
-          parts.root.dataset.drawMs = ms.toFixed(1);
-          parts.root.dataset.drawnAt = String(Date.now());
-          backend.drawn?.(ms);
-          resolve();
-        }),
-      );
-    });
-  };
+  }
 
-  // Start once the node has a size (a renderer's node is often not attached yet).
-  const ready = new Promise<void>((resolve, reject) => {
-    const tryStart = () => {
-      if (scatter || destroyed || parts.wrap.clientWidth === 0) return false;
-      start().then(resolve, reject);
-      return true;
+  private listen(): void {
+    const { search, regex, wrap, lasso, reset } = this.parts;
+    const schedule = () => {
+      clearTimeout(this.searchTimer);
+      this.searchTimer = setTimeout(() => void this.runSearch(), 200);
     };
-    tryStart();
-    resizer = new ResizeObserver(() => {
-      if (!scatter) {
-        tryStart();
-        return;
-      }
-      const { clientWidth: width, clientHeight: height } = parts.wrap;
-      if (width > 0 && height > 0) void scatter.set({ width, height });
+    search.addEventListener("input", schedule);
+    regex.addEventListener("change", schedule);
+    search.addEventListener("keydown", (e) => {
+      if (e.key !== "Enter") return;
+      clearTimeout(this.searchTimer);
+      void this.runSearch();
     });
-    resizer.observe(parts.wrap);
-  });
+    wrap.addEventListener("mousemove", (e) => {
+      const r = wrap.getBoundingClientRect();
+      this.mouse = [e.clientX - r.left, e.clientY - r.top];
+      if (!this.parts.tooltip.hidden) placeTooltip(this.parts, this.mouse);
+    });
+    lasso.addEventListener("click", () => {
+      const on = !lasso.classList.contains("ek-on");
+      lasso.classList.toggle("ek-on", on);
+      void this.scatter?.set({ mouseMode: on ? "lasso" : "panZoom" });
+    });
+    reset.addEventListener("click", () => void this.scatter?.zoomToOrigin());
+  }
 
-  parts.lasso.addEventListener("click", () => {
-    const on = !parts.lasso.classList.contains("ek-on");
-    parts.lasso.classList.toggle("ek-on", on);
-    void scatter?.set({ mouseMode: on ? "lasso" : "panZoom" });
-  });
-  parts.reset.addEventListener("click", () => void scatter?.zoomToOrigin());
-  renderLegend(parts.legend, color);
+  private showTooltip(info: HoverInfo): void {
+    renderTooltip(this.parts.tooltip, info);
+    placeTooltip(this.parts, this.mouse);
+  }
 
-  const view: ProjectorView = {
-    ready,
-    async setPoints(next: Float32Array, method?: string) {
-      xy = next;
-      if (method) data.method = method;
-      parts.status.textContent = `${(xy.length >> 1).toLocaleString("en-US")} points · ${data.method}`;
-      if (scatter) await scatter.draw(pointsFor() as never, drawOptions());
-    },
-    async setColor(next: ColorData | null) {
-      color = next;
-      renderLegend(parts.legend, color);
-      if (!scatter) return;
-      await scatter.set(colorSettings() as never);
-      await scatter.draw(pointsFor() as never, { ...drawOptions(), preventFilterReset: true });
-    },
-    setHighlight(indices) {
-      if (!scatter || !drawn) {
-        pending = { kind: "highlight", indices };
-        return;
-      }
-      if (indices && indices.length) scatter.select(Array.from(indices), { preventEvent: true });
-      else scatter.deselect({ preventEvent: true });
-      userSelection = false;
-    },
-    setSelection(indices) {
-      if (!scatter || !drawn) {
-        pending = { kind: "selection", indices };
-        return;
-      }
-      if (indices && indices.length) scatter.select(Array.from(indices), { preventEvent: true });
-      else scatter.deselect({ preventEvent: true });
-      userSelection = !!(indices && indices.length);
-      parts.count.textContent = userSelection ? `${indices!.length.toLocaleString("en-US")} selected` : "";
-    },
-    focus(i: number) {
-      if (!scatter) return;
-      scatter.hover(i, { showReticleOnce: i >= 0, preventEvent: true });
-    },
-    showNeighbours,
-    async search(query: string, regex = false) {
-      parts.search.value = query;
-      parts.regex.checked = regex;
-      clearTimeout(searchTimer);
-      await runSearch();
-    },
-    selection() {
-      return scatter ? [...scatter.get("selectedPoints")] : [];
-    },
-    screenPosition(i: number) {
-      const p = scatter?.getScreenPosition(i);
-      return p ? [p[0], p[1]] : null;
-    },
-    destroy() {
-      destroyed = true;
-      clearTimeout(searchTimer);
-      resizer?.disconnect();
-      scatter?.destroy();
-      scatter = null;
-      parts.root.remove();
-    },
-  };
-  (parts.root as unknown as { __embedkitView: ProjectorView }).__embedkitView = view;
-  return view;
+  private onHover(i: number): void {
+    this.hovered = i;
+    this.backend.hovered?.(i);
+    const known = this.cache.get(i);
+    if (known) return this.showTooltip(known);
+    this.backend.hover(i).then(
+      (info) => {
+        if (info.error) return; // e.g. the kernel restarted with other data
+        if (this.cache.size > 5000) this.cache.clear();
+        this.cache.set(i, info);
+        if (this.hovered === i && !this.destroyed) this.showTooltip(info);
+      },
+      (err) => console.warn("embedkit: hover failed", err),
+    );
+  }
+
+  private onSelect(points: number[]): void {
+    if (this.inLasso) {
+      this.inLasso = false;
+      this.userSelection = true;
+      this.parts.count.textContent = `${points.length.toLocaleString("en-US")} selected`;
+      this.backend.select?.(Uint32Array.from(points));
+    } else if (points.length === 1) {
+      void this.showNeighbours(points[0]);
+    }
+  }
+
+  private async runSearch(): Promise<void> {
+    const seq = ++this.searchSeq;
+    const { count, matches, search, regex } = this.parts;
+    const query = search.value;
+    count.classList.remove("ek-error");
+    clear(matches);
+    if (!query) {
+      count.textContent = "";
+      this.scatter?.deselect({ preventEvent: true });
+      return;
+    }
+    const res = await this.backend.search(query, regex.checked);
+    if (seq !== this.searchSeq || this.destroyed) return;
+    if (res.error) {
+      count.classList.add("ek-error");
+      count.textContent = res.error;
+      return;
+    }
+    count.textContent = formatCount(res.count, "match", "matches");
+    if (res.count) this.scatter?.select(Array.from(res.indices), { preventEvent: true });
+    else this.scatter?.deselect({ preventEvent: true });
+    this.userSelection = false;
+    renderMatches(matches, res.shown, (j) => void this.showNeighbours(j));
+  }
+}
+
+/** Build the projector inside `el`; `view.ready` resolves after the first frame. */
+export function createProjectorView(
+  el: HTMLElement,
+  data: ProjectorData,
+  backend: ProjectorBackend,
+): ProjectorView {
+  return new View(el, data, backend);
 }
