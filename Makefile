@@ -18,7 +18,10 @@ $(STAMP): pyproject.toml Makefile
 	$(PY) -m pip install -q --upgrade pip
 	# the torch pair that installs on this machine kind (pinned; CPU use)
 	$(PY) -m pip install -q "torch==2.14.1" "torchvision==0.29.1"
-	$(PY) -m pip install -q -e ".[all,test]"
+	# the JupyterLab extension is prebuilt and committed (`make js` rebuilds it): no npm here
+	HATCH_JUPYTER_BUILDER_SKIP_NPM=1 $(PY) -m pip install -q -e ".[all,test]"
+	# link the checkout's embedkit/labextension so `make js` rebuilds show up in JupyterLab
+	$(VENV)/bin/jupyter labextension develop . --overwrite >/dev/null
 	touch $(STAMP)
 
 # Debian's Chromium for the browser tests (Playwright cannot download a browser here)
@@ -29,13 +32,12 @@ chromium:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
 # the projector front end: js/src -> embedkit/static/projector.js (esbuild; the built
-# bundle is committed too, so a plain `pip install` works without node)
-JS_SOURCES := $(wildcard js/src/*) js/package.json js/package-lock.json js/build.mjs
-embedkit/static/projector.js: $(JS_SOURCES)
-	cd js && npm ci --no-audit --no-fund --loglevel=error && node build.mjs
-	touch $@
-
-js: embedkit/static/projector.js
+# bundle is committed too, so a plain `pip install` works without node). The build is
+# reproducible: a bundle that differs from the committed one means it is stale.
+js:
+	cd js && npm ci --no-audit --no-fund --loglevel=error && npm run typecheck && npm run build
+	@git diff --quiet -- embedkit/static/projector.js 2>/dev/null || { \
+	  echo "embedkit/static/projector.js is stale: commit the rebuilt bundle"; exit 1; }
 
 lab: install
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks

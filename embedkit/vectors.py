@@ -255,6 +255,12 @@ class Embeddings:
     def __repr__(self) -> str:
         return f"Embeddings({len(self):,} labels × {self.dim} dims)"
 
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> Any:
+        """In JupyterLab: the interactive projector (PCA), with text and PNG fallbacks."""
+        from .widgets.projector import mimebundle
+
+        return mimebundle(self)
+
     def _repr_html_(self) -> str:
         from ._html import embeddings_html
 
