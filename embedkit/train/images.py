@@ -366,10 +366,12 @@ class ImageTrainer(_Extractor):
         )
         lossf = nn.CrossEntropyLoss(label_smoothing=0.1)
         targets = torch.from_numpy(y)
+        last = time.perf_counter()
         for epoch in range(1, self.epochs + 1):
             net.train()
             t0, total, correct = time.perf_counter(), 0.0, 0
-            for idx in np.array_split(torch.randperm(n, generator=gen).numpy(), n_batches):
+            order = np.array_split(torch.randperm(n, generator=gen).numpy(), n_batches)
+            for b, idx in enumerate(order, 1):
                 x = pre.geometry(V.to_float(s.images[idx]))
                 if self.augment:
                     x = V.augment(x, gen, degrees=10.0, shift=0.12)
@@ -382,6 +384,11 @@ class ImageTrainer(_Extractor):
                 sched.step()
                 total += float(loss.detach()) * len(idx)
                 correct += int((logits.argmax(1) == t).sum())
+                if time.perf_counter() - last >= _EVENT_EVERY and b < n_batches:
+                    last = time.perf_counter()
+                    done = (epoch - 1 + b / n_batches) / self.epochs
+                    rate = b * self.batch_size / max(last - t0, 1e-9)
+                    self._emit(epoch, None, rate, "images/s", stage="batch", progress=done)
             metrics = {"accuracy": correct / n}
             if val is not None:
                 metrics["val_accuracy"] = self._accuracy(val, pre)
