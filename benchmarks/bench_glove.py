@@ -69,7 +69,7 @@ def quality(docs: list[list[str]], epochs: int, w2v_epochs: int) -> None:
     falls = bool((np.diff(loss) < 0).all())
     curve = glove.history_["spearman"].round(3).tolist()
     print(f"GloVe WordSim353 Spearman by epoch: {curve}")
-    print(f"GloVe loss by epoch: {[round(x, 4) for x in loss]}  falls every epoch: {falls}")
+    print(f"GloVe loss by epoch: {[round(float(x), 4) for x in loss]}  falls every epoch: {falls}")
     table = pd.DataFrame(
         [
             ("GloVe (torch)", epochs, spearman(glove.embeddings_), g_s),
