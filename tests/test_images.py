@@ -312,6 +312,9 @@ def test_image_folder_classes_and_skipped(tmp_path):
     assert sorted(p for p, _ in f.skipped) == ["dog/broken.png", "dog/d.gif", "dog/notes.txt"]
     emb = ImageEmbedder("small", device="cpu").embed(f)
     assert emb.labels == f.paths and emb.metadata["label"].tolist() == ["cat", "cat", "dog"]
+    tr = _trainer(batch_size=3).fit(f)  # class names from the sub-folders
+    assert tr.classes_.tolist() == ["cat", "dog"] and set(tr.predict(f)) <= {"cat", "dog"}
+    assert tr.embeddings_.images.shape == (3, 16, 16, 3)
 
 
 def test_image_folder_flat_empty_unreadable(tmp_path):
