@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml Makefile
 	# the JupyterLab extension is prebuilt and committed (`make js` rebuilds it): no npm here
 	HATCH_JUPYTER_BUILDER_SKIP_NPM=1 $(PY) -m pip install -q -e ".[all,test]"
 	# link the checkout's embedkit/labextension so `make js` rebuilds show up in JupyterLab
-	$(VENV)/bin/jupyter labextension develop . --overwrite >/dev/null
+	PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/jupyter labextension develop . --overwrite >/dev/null 2>&1
 	touch $(STAMP)
 
 # Debian's Chromium for the browser tests (Playwright cannot download a browser here)
@@ -34,10 +34,15 @@ chromium:
 # the projector front end: js/src -> embedkit/static/projector.js (esbuild; the built
 # bundle is committed too, so a plain `pip install` works without node). The build is
 # reproducible: a bundle that differs from the committed one means it is stale.
-js:
+# The JupyterLab extension (js/src/index.ts -> embedkit/labextension/, jupyter-builder from
+# the venv) is built the same way and committed too; its build is reproducible as well.
+js: $(STAMP)
 	cd js && npm ci --no-audit --no-fund --loglevel=error && npm run typecheck && npm run build
+	cd js && PATH="$(abspath $(VENV))/bin:$$PATH" npm run --silent build:labextension
 	@git diff --quiet -- embedkit/static/projector.js 2>/dev/null || { \
 	  echo "embedkit/static/projector.js is stale: commit the rebuilt bundle"; exit 1; }
+	@test -z "$$(git status --porcelain -- embedkit/labextension 2>/dev/null)" || { \
+	  echo "embedkit/labextension is stale: commit the rebuilt extension"; exit 1; }
 
 lab: install
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks

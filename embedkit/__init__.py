@@ -33,6 +33,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "RecommendationExplorer": ("embedkit.widgets.recommend", "RecommendationExplorer"),
     "Gallery": ("embedkit.widgets.gallery", "Gallery"),
     "tokenize": ("embedkit.train.corpus", "tokenize"),
+    "snapshot": ("embedkit.widgets.snapshot", "snapshot"),
 }
 
 __all__ = [
@@ -51,9 +52,15 @@ __all__ = [
     "explore",
     "load",
     "project",
+    "snapshot",
     "tokenize",
     "train",
 ]
+
+
+def _jupyter_labextension_paths() -> list[dict[str, str]]:
+    """Where the prebuilt JupyterLab extension lives (``jupyter labextension develop``)."""
+    return [{"src": "labextension", "dest": "embedkit"}]
 
 
 def __getattr__(name: str) -> Any:

@@ -88,7 +88,8 @@ export class TsvRenderer extends Widget implements IRenderMime.IRenderer {
     this.node.append(h("div", "ek-note", parsed.note));
     const host = h("div");
     this.node.append(host);
-    this.view = createProjectorView(host, parsed.data, localBackend(parsed.local));
+    const backend = { ...localBackend(parsed.local), neighbours: parsed.neighbours };
+    this.view = createProjectorView(host, parsed.data, backend);
     (this.node as any).__embedkitSnapshot = this.view;
     await this.view.ready;
   }

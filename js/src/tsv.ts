@@ -2,10 +2,12 @@
 // in the page, with a small PCA (power iteration on the covariance) for the 2D layout.
 
 import type { LocalData } from "./local";
-import type { ProjectorData } from "./types";
+import type { NeighbourResult, ProjectorData } from "./types";
 
 /** Above this many rows the viewer does not lay out in the browser (PCA and memory). */
 export const TSV_MAX_POINTS = 5000;
+/** Neighbours listed on click in the file viewer. */
+export const TSV_K = 10;
 
 export function parseVectors(text: string): { rows: number; dim: number; values: Float64Array } {
   const lines = text.split("\n");
@@ -95,10 +97,37 @@ export function pca2(values: Float64Array, rows: number, dim: number): Float32Ar
   return out;
 }
 
+/** Cosine neighbours of row i in the original space, computed on click (O(n·d)). */
+export function cosineNeighbours(
+  values: Float64Array, rows: number, dim: number, labels: string[], i: number, k: number,
+): NeighbourResult {
+  const norms = new Float64Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let s = 0;
+    for (let j = 0; j < dim; j++) s += values[r * dim + j] ** 2;
+    norms[r] = Math.sqrt(s) || 1;
+  }
+  const scores: [number, number][] = [];
+  for (let r = 0; r < rows; r++) {
+    if (r === i) continue;
+    let s = 0;
+    for (let j = 0; j < dim; j++) s += values[r * dim + j] * values[i * dim + j];
+    scores.push([r, s / (norms[r] * norms[i])]);
+  }
+  scores.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+  const items = scores.slice(0, k).map(([r, s]): [number, string, number] => [r, labels[r], s]);
+  return { i, label: labels[i], metric: "cosine", k: items.length, items };
+}
+
 export function parseProjectorExport(
   vectors: string,
   metadata: string | null,
-): { data: ProjectorData; local: LocalData; note: string } {
+): {
+  data: ProjectorData;
+  local: LocalData;
+  note: string;
+  neighbours: (i: number) => Promise<NeighbourResult>;
+} {
   const t0 = performance.now();
   const { rows, dim, values } = parseVectors(vectors);
   const meta = metadata === null ? null : parseMetadata(metadata, rows);
@@ -107,10 +136,12 @@ export function parseProjectorExport(
   const note =
     `${rows.toLocaleString("en-US")} vectors × ${dim} dimensions, PCA in the browser` +
     (meta ? "; labels from metadata.tsv" : "; no metadata.tsv beside it (row numbers as labels)") +
-    ". Neighbours need a kernel: ek.load(folder, format=\"projector\") then ek.Projector(emb).";
+    ". Click a point for its cosine neighbours in the original space (computed here). " +
+    "For larger files: emb = ek.load(folder, format=\"projector\"); ek.Projector(emb).";
   return {
-    data: { xy, method: "pca (browser)", metric: "cosine", k: 0, height: 480, t0 },
+    data: { xy, method: "pca (browser)", metric: "cosine", k: TSV_K, height: 480, t0 },
     local: { labels, fields: meta?.fields ?? {} },
     note,
+    neighbours: async (i) => cosineNeighbours(values, rows, dim, labels, i, TSV_K),
   };
 }

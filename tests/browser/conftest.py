@@ -114,8 +114,9 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
 
 
 @contextlib.contextmanager
-def start_lab(base: Path) -> Iterator[Lab]:
-    """Run JupyterLab in ``base`` (notebooks in ``base/notebooks``) until the block ends."""
+def start_lab(base: Path, extra_args: tuple[str, ...] = ()) -> Iterator[Lab]:
+    """Run JupyterLab in ``base`` (notebooks in ``base/notebooks``) until the block ends;
+    ``extra_args`` go to ``jupyter lab`` (e.g. a kernel-less server)."""
     root, settings, data = base / "notebooks", base / "settings", base / "data"
     for d in (root, settings, data):
         d.mkdir()
@@ -136,6 +137,7 @@ def start_lab(base: Path) -> Iterator[Lab]:
         sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1",
         f"--port={port}", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
         "--LabApp.expose_app_in_browser=True", "--LabApp.extension_manager=readonly",
+        *extra_args,
     ]  # fmt: skip
     if hasattr(os, "geteuid") and os.geteuid() == 0:  # containers and CI runners
         cmd.append("--allow-root")
@@ -238,4 +240,5 @@ def ui() -> SimpleNamespace:
     return SimpleNamespace(
         write_notebook=write_notebook, open_notebook=open_notebook, wait_idle=wait_idle,
         run_all=run_all, run_cell=run_cell, run_code=run_code, screenshot=screenshot,
+        start_lab=start_lab,
     )  # fmt: skip
