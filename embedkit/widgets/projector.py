@@ -136,6 +136,13 @@ class Projector(anywidget.AnyWidget):
         mime["image/png"] = data.static_png(self.coords, self._color)
         return mime, meta
 
+    def to_static(self, k: int | None = None, max_points: int = 50_000) -> Any:
+        """A self-contained snapshot of this view that renders without a kernel
+        (see :func:`embedkit.snapshot`); ``k`` defaults to the projector's."""
+        from .snapshot import snapshot
+
+        return snapshot(self, k=self.k if k is None else k, max_points=max_points)
+
     # ----------------------------------------------------------------- Python API
     def set_layout(self, method: Any, *, seed: int = 0, **kwargs: Any) -> None:
         """Recompute (or replace) the 2D layout; every view redraws with the new points.
