@@ -12,6 +12,7 @@ from typing import Any
 
 from .corpus import check_corpus, tokenize
 from .events import ListObserver, TqdmObserver, Trainer, TrainingEvent
+from .probes import AnalogyProbe, CallableProbe, WordPairsProbe
 
 _LAZY = {
     "Word2Vec": "embedkit.train.words",
@@ -26,10 +27,13 @@ _LAZY = {
 }
 
 __all__ = [
+    "AnalogyProbe",
+    "CallableProbe",
     "ListObserver",
     "TqdmObserver",
     "Trainer",
     "TrainingEvent",
+    "WordPairsProbe",
     "check_corpus",
     "tokenize",
     *_LAZY,

@@ -102,6 +102,7 @@ class _GensimWordTrainer(Trainer):
         self.model_: Any = None
         self.embeddings_: Embeddings | None = None
         self.memory_estimate_: Any = None
+        self.epochs_done_ = 0
 
     # -- parameters ----------------------------------------------------------------------
     def _check_params(self) -> None:
@@ -177,6 +178,7 @@ class _GensimWordTrainer(Trainer):
 
     def _train_epochs(self, model: Any, docs: list[list[str]], probes: list[Any]) -> None:
         epochs, a0, a1 = int(self.epochs), float(self.alpha), float(self.min_alpha)
+        self.epochs_done_ = 0
         for epoch in range(epochs):
             start = a0 - (a0 - a1) * epoch / epochs
             end = a0 - (a0 - a1) * (epoch + 1) / epochs
@@ -204,7 +206,7 @@ class _GensimWordTrainer(Trainer):
 
     def _end_run(self, model: Any) -> None:
         # one-epoch calls leave epochs=1 and the last alpha on the model: restore them
-        model.epochs = getattr(self, "epochs_done_", 0) or int(self.epochs)
+        model.epochs = self.epochs_done_ or int(self.epochs)
         model.alpha, model.min_alpha = float(self.alpha), float(self.min_alpha)
         self.embeddings_ = _snapshot(model.wv)
         self._finish()
