@@ -177,7 +177,8 @@ def test_saved_model_loads_in_a_fresh_process_without_embedkit(cls, lee, tmp_pat
     if cls is FastText:
         params["bucket"] = 5000
     trainer = cls(**params, observers=[ListObserver(), lambda e: None, TqdmObserver()])
-    trainer.fit(lee[:50])
+    # a dashboard run in a background thread, as with the Start button
+    trainer.dashboard(lee[:50]).start().wait(120)
     assert not getattr(trainer.model_, "callbacks", ())
     path = tmp_path / "model.gensim"
     trainer.model_.save(str(path))
