@@ -272,14 +272,38 @@ class Alignment(NamedTuple):
     """Labels in both, in A's order, used to fit the rotation."""
 
 
-def procrustes(emb_a: Embeddings, emb_b: Embeddings, *, normalize: bool = True) -> Alignment:
+def prepare(
+    X: Any, rows: Any = None, *, normalize: bool = True, center: bool = False
+) -> np.ndarray:
+    """The vectors :func:`procrustes` aligns: unit rows; with ``center``, minus the mean of
+    ``rows`` (default all), then unit rows again (Artetxe et al. 2018's normalisation).
+
+    >>> prepare(np.array([[3.0, 4.0], [0.0, 2.0]])).tolist()
+    [[0.6000000238418579, 0.800000011920929], [0.0, 1.0]]
+    """
+    X = _matrix(X)
+    if normalize:
+        X = _unit(X)
+    if center:
+        ref = X if rows is None else X[rows]
+        X = X - ref.mean(axis=0, dtype=np.float64).astype(np.float32)
+        if normalize:
+            X = _unit(X)
+    return X
+
+
+def procrustes(
+    emb_a: Embeddings, emb_b: Embeddings, *, normalize: bool = True, center: bool = False
+) -> Alignment:
     """Rotate ``emb_b`` onto ``emb_a`` by orthogonal Procrustes on the shared labels.
 
     Finds the orthogonal ``R`` minimising ``||B_shared R - A_shared||`` (SVD of
     ``B_sharedᵀ A_shared``). With ``normalize=True`` (default) rows are unit-normalised
     first, so the alignment follows cosine geometry and model scale does not matter;
-    the aligned vectors are then unit length. Different dimensions are allowed (R is
-    then a partial isometry).
+    the aligned vectors are then unit length. ``center=True`` also removes each side's
+    mean direction (over the shared labels) and normalises again (:func:`prepare`):
+    models such as skip-gram put all words in one narrow cone, and centring lets two
+    such clouds overlap. Different dimensions are allowed (R is then a partial isometry).
 
     Examples
     --------
@@ -302,13 +326,13 @@ def procrustes(emb_a: Embeddings, emb_b: Embeddings, *, normalize: bool = True) 
         )
     rows_a = [emb_a.key_to_index[lab] for lab in shared]
     rows_b = [in_b[lab] for lab in shared]
-    A = emb_a.vectors[rows_a].astype(np.float64)
-    B_all = np.asarray(emb_b.vectors)
-    if normalize:
-        A = _unit(A).astype(np.float64)
-        B_all = _unit(B_all)
+    if normalize or center:
+        A = prepare(emb_a.vectors[rows_a], normalize=normalize, center=center)
+        B_all = prepare(emb_b.vectors, rows_b, normalize=normalize, center=center)
+    else:
+        A, B_all = emb_a.vectors[rows_a], np.asarray(emb_b.vectors)
     B = B_all[rows_b].astype(np.float64)
-    u, _, vt = np.linalg.svd(B.T @ A, full_matrices=False)
+    u, _, vt = np.linalg.svd(B.T @ A.astype(np.float64), full_matrices=False)
     rotation = (u @ vt).astype(np.float32)
     aligned = Embeddings(emb_b.labels, B_all @ rotation, emb_b.metadata, emb_b.images)
     return Alignment(aligned, rotation, shared)

@@ -186,3 +186,16 @@ def test_plot_colour_precomputed_and_untrusted_labels():
     ax = emb.plot(method="pca", color=np.arange(4.0), labels=False)
     assert len(ax.texts) == 0 and ax.get_title() == "PCA of 4 points; 0 labelled"
     plt.close(ax.figure)
+
+
+def test_procrustes_centred_alignment(small):
+    """With centring, a rotated copy lands exactly on A's centred unit vectors."""
+    q = special_ortho_group.rvs(small.dim, random_state=3).astype(np.float32)
+    moved = ek.Embeddings(small.labels[::-1], 2.0 * small[small.labels[::-1]].vectors @ q)
+    aligned, _, _ = project.procrustes(small, moved, center=True)
+    target = project.prepare(small.vectors, center=True)
+    np.testing.assert_allclose(aligned[small.labels].vectors, target, atol=1e-4)
+    assert np.abs(target.mean(axis=0)).max() < 0.05  # the common direction is gone
+    np.testing.assert_allclose(np.linalg.norm(target, axis=1), 1.0, atol=1e-5)
+    uncentred = project.prepare(small.vectors)
+    assert np.abs(uncentred.mean(axis=0)).max() > 0.1  # GloVe has one: centring matters

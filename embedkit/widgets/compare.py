@@ -99,7 +99,7 @@ class Comparison(w.VBox):
     Attributes
     ----------
     overlap : DataFrame
-        label, jaccard, shift (cosine distance between A and aligned B), neighbours_a,
+        label, jaccard, shift (cosine distance between prepared A and aligned B), neighbours_a,
         neighbours_b, only_a, only_b, rank (row in A's order); most changed first.
     alignment : embedkit.project.Alignment
         Procrustes result (aligned B, rotation, shared labels).
@@ -123,12 +123,13 @@ class Comparison(w.VBox):
         check_metric(metric)
         self.names = _check_names(names)
         self.k, self.metric = int(k), metric
-        self.alignment = project.procrustes(emb_a, emb_b)
+        self.alignment = project.procrustes(emb_a, emb_b, center=True)
         shared = self.alignment.shared
         if len(shared) <= k:
             raise ValueError(f"the embeddings share {len(shared)} labels; k={k} needs more "
                              f"than {k}")  # fmt: skip
         self.shared_a, self.shared_b = emb_a[shared], emb_b[shared]
+        self._prepared_a: np.ndarray | None = None
         queries = shared if max_words is None else shared[: int(max_words)]
         self.overlap = neighbour_table(self.shared_a, self.shared_b, queries, self.k, metric)
         self.overlap.insert(2, "shift", self._shift(self.overlap["label"].tolist()))
@@ -140,9 +141,10 @@ class Comparison(w.VBox):
 
     # ----------------------------------------------------------------- computation
     def _unit_a(self) -> np.ndarray:
-        v = self.shared_a.vectors
-        n = np.where(self.shared_a.norms == 0, 1.0, self.shared_a.norms)[:, None]
-        return (v / n).astype(np.float32)
+        """A's shared vectors as the alignment saw them (unit, centred, unit)."""
+        if self._prepared_a is None:
+            self._prepared_a = project.prepare(self.shared_a.vectors, center=True)
+        return self._prepared_a
 
     def _shift(self, labels: list[str]) -> np.ndarray:
         """1 − cos(A[w], aligned B[w]) for each label (0 = same place after rotation)."""
@@ -288,7 +290,8 @@ def compare(emb_a: Embeddings, emb_b: Embeddings, k: int = 10,
     Parameters
     ----------
     emb_a, emb_b : Embeddings
-        A is the reference; B is rotated onto it (orthogonal Procrustes, unit vectors).
+        A is the reference; B is rotated onto it (orthogonal Procrustes on unit vectors,
+        each side centred on its mean over the shared labels: :func:`embedkit.project.prepare`).
     k : int
         Neighbourhood size for Jaccard@k.
     names : (str, str)
