@@ -16,6 +16,7 @@ import os
 import re
 import statistics
 import time
+from typing import Any
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -56,21 +57,51 @@ def main() -> None:
     model.encode(texts[:128], batch_size=args.batch_size)  # warm up both paths
     enc.encode(texts[:128])
 
-    direct, ours = [], []
-    for _ in range(args.rounds):
-        t = time.perf_counter()
+    def timed(fn: Any) -> tuple[float, float]:
+        """(sentences per wall second, sentences per CPU second of this process)."""
+        w, c = time.perf_counter(), time.process_time()
+        fn()
+        return len(texts) / (time.perf_counter() - w), len(texts) / (time.process_time() - c)
+
+    def direct_call() -> None:
         model.encode(texts, batch_size=args.batch_size, show_progress_bar=False)
-        direct.append(len(texts) / (time.perf_counter() - t))
-        t = time.perf_counter()
+
+    def our_call() -> None:
         enc.encode(texts)
-        ours.append(len(texts) / (time.perf_counter() - t))
-    d, o = statistics.median(direct), statistics.median(ours)
-    n_batches = sum(e.stage == "batch" for e in log.events)
+
+    direct: list[tuple[float, float]] = []
+    ours: list[tuple[float, float]] = []
+    for i in range(args.rounds):  # alternate who goes first, so a load trend hits both
+        if i % 2:
+            ours.append(timed(our_call))
+            direct.append(timed(direct_call))
+        else:
+            direct.append(timed(direct_call))
+            ours.append(timed(our_call))
+    n_batches = sum(e.stage == "batch" for e in log.events) // (args.rounds + 1)
     print(f"{len(texts)} sentences, batch size {args.batch_size}, {args.rounds} rounds")
-    print(f"sentence-transformers encode: {d:8.1f} sentences/s  (runs {direct})")
-    print(f"embedkit SentenceEncoder:     {o:8.1f} sentences/s  (runs {ours})")
-    print(f"progress events per run: {n_batches // (args.rounds + 1)} batch + 1 epoch")
-    print(f"ratio embedkit / sentence-transformers: {o / d:.3f}x (target >= 0.95x)")
+    for name, runs in (
+        ("sentence-transformers encode", direct),
+        ("embedkit SentenceEncoder", ours),
+    ):
+        wall = [r[0] for r in runs]
+        shown = ", ".join(f"{r:.1f}" for r in wall)
+        print(
+            f"{name:29s} wall: best {max(wall):7.1f}, median {statistics.median(wall):7.1f} "
+            f"sentences/s (runs {shown}); per CPU second: "
+            f"median {statistics.median(r[1] for r in runs):.1f}"
+        )
+    print(f"progress events per embedkit run: {n_batches} batch + 1 epoch")
+
+    def ratio(k: int, pick: Any) -> float:
+        return float(pick([r[k] for r in ours]) / pick([r[k] for r in direct]))
+
+    print(
+        f"ratio embedkit / sentence-transformers: wall best-of {ratio(0, max):.3f}x, "
+        f"wall median {ratio(0, statistics.median):.3f}x, "
+        f"CPU-time median {ratio(1, statistics.median):.3f}x (target >= 0.95x; on a busy "
+        "machine the CPU-time ratio is the robust one)"
+    )
 
 
 if __name__ == "__main__":
