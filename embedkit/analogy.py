@@ -90,4 +90,8 @@ def analogy_topk(
             pb, pc, na = ((1 + (terms[j, qs] @ blk) / inv) / 2 for j in range(3))
             return (pb * pc) / (na + 0.000001)
 
+        # 3CosMul holds about five score blocks at once (three similarities, their
+        # product and quotient): give each a fifth of the budget
+        budget_bytes //= 5
+
     return search.blocked_topk(n, len(a), k, score, exclude=exclude, budget_bytes=budget_bytes)
