@@ -11,7 +11,10 @@ It also checks that the per-epoch calls change nothing: with one worker the vect
 bit-for-bit those of one gensim call, and the WordSim353 Spearman is the same.
 
 Timings on a shared machine are noisy (one epoch takes about a second): rounds
-alternate between the two sides and medians are compared.
+alternate between the two sides (and who goes first) and medians are compared. One
+worker thread is the default because it is the least disturbed by other load; with
+``--workers 2`` on a busy 2-core machine the spread between runs of the *same* code is
+over 10%. The time embedkit spends outside gensim's ``train()`` calls is printed too.
 
 Run: ``python benchmarks/bench_word2vec.py [--rounds 5] [--epochs 5]``
 """
@@ -104,7 +107,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--epochs", type=int, default=5)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=1)
     args = parser.parse_args()
     warnings.simplefilter("ignore", ek.train.corpus.CorpusWarning)  # the sample's long article
     docs = ek.train.check_corpus(ek.datasets.wiki_sample())
