@@ -220,10 +220,8 @@ def test_infer_is_identical_across_processes(lee, tmp_path):
 
 
 def test_saved_model_loads_in_a_fresh_process_without_embedkit(lee, tmp_path):
-    d2v = small(observers=[ListObserver()])
-    d2v.dashboard(lee)  # a dashboard attached to the trainer must not leak into the model
-    d2v.add_observer(lambda ev: None)
-    d2v.fit(lee)
+    d2v = small(observers=[ListObserver(), lambda ev: None])
+    d2v.dashboard(lee).fit()  # a dashboard run must not leak into the saved model
     path = d2v.save(tmp_path / "doc2vec.model")
     code = (
         "import sys\n"
