@@ -196,11 +196,12 @@ def tsne_layout(
     """t-SNE, initialised with PCA; ``backend="auto"`` prefers openTSNE over sklearn.
 
     Measured on GloVe 6B 50d on a shared, busy 2-core machine
-    (``benchmarks/bench_layouts.py``, one thread each): 1,000 words took 18 s with
-    openTSNE and 119 s with scikit-learn's Barnes-Hut (6.6x); 10,000 words 80-114 s
-    with openTSNE against 277 s for scikit-learn. openTSNE switches to FFT-accelerated
-    interpolation from 10,000 points, so the gap grows with n. ``n_jobs=1`` keeps the
-    result bit-for-bit reproducible; other keyword arguments go to the backend.
+    (``benchmarks/bench_layouts.py``, one thread each): 1,000 words took 8.8 s with
+    openTSNE and 64 s with scikit-learn's Barnes-Hut (7.2x); 10,000 words 76 s with
+    openTSNE while scikit-learn was stopped at 150 s (UMAP: 58 s). openTSNE switches to
+    FFT-accelerated interpolation from 10,000 points, so the gap grows with n.
+    ``n_jobs=1`` keeps the result bit-for-bit reproducible; other keyword arguments go
+    to the backend.
     """
     X = _matrix(X)
     _check_perplexity(X.shape[0], perplexity)
