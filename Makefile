@@ -9,7 +9,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export MPLBACKEND := Agg
 
-.PHONY: install lab test lint typecheck unit notebooks benchmarks clean chromium js
+.PHONY: install lab test lint typecheck unit notebooks benchmarks clean chromium js binder-check
 
 install: $(STAMP) chromium js
 
@@ -64,6 +64,19 @@ test: install lint typecheck unit notebooks
 
 benchmarks: $(STAMP)
 	for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+# Simulate Binder: a fresh clone, a fresh venv from binder/ files only (requirements.txt,
+# then postBuild, which builds the JupyterLab extension when npm is there), then nbval on
+# every notebook. Slow (installs everything); not part of `make test`.
+BINDER_DIR := build/binder-check
+binder-check:
+	rm -rf $(BINDER_DIR) && mkdir -p $(BINDER_DIR)
+	git clone -q . $(BINDER_DIR)/repo
+	$(PYTHON) -m venv $(BINDER_DIR)/venv
+	$(BINDER_DIR)/venv/bin/pip install -q -r $(BINDER_DIR)/repo/binder/requirements.txt nbval
+	cd $(BINDER_DIR)/repo && PATH="$(abspath $(BINDER_DIR))/venv/bin:$$PATH" bash binder/postBuild
+	cd $(BINDER_DIR)/repo && $(abspath $(BINDER_DIR))/venv/bin/python -m pytest -q -p no:doctest \
+	  --nbval --nbval-current-env notebooks -o addopts="" -o testpaths=notebooks
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .ruff_cache
