@@ -94,11 +94,9 @@ def test_a_real_difference_is_found(words):
     assert set(c.sorted_table("moved most after alignment")["label"].head(6)) == moved
 
 
-def test_matches_evaluate_neighbour_overlap_when_available(words):
+def test_matches_evaluate_neighbour_overlap(words):
     from embedkit import evaluate
 
-    if not hasattr(evaluate, "neighbour_overlap"):
-        pytest.skip("embedkit.evaluate.neighbour_overlap is not written yet")
     rng = np.random.default_rng(0)
     noisy = ek.Embeddings(words.labels[:2000], words.vectors[:2000] + rng.normal(
         scale=0.3, size=(2000, 50)))  # fmt: skip
