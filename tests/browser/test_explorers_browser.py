@@ -48,7 +48,7 @@ def page(lab: Any, browser: Any, ui: Any) -> Iterator[Any]:
     ui.write_notebook(lab.root / NOTEBOOK, CELLS)
     pg = ui.open_notebook(browser, lab, NOTEBOOK)
     ui.run_all(pg)
-    pg.locator(".embedkit-projector[data-drawn='1']").wait_for(timeout=60_000)
+    pg.locator(".embedkit-projector[data-drawn='1']").first.wait_for(timeout=60_000)
     yield pg
     ui.screenshot(pg, "explore-final")
     pg.close()
