@@ -7,7 +7,6 @@ STAMP := $(VENV)/.embedkit-installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
-export MPLBACKEND := Agg
 
 .PHONY: install lab test lint typecheck unit notebooks benchmarks clean chromium js binder-check
 
