@@ -8,7 +8,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install lab test lint typecheck unit notebooks benchmarks clean chromium js binder-check
+.PHONY: install lab test lint typecheck unit notebooks benchmarks clean chromium js labextension binder-check
 
 install: $(STAMP) chromium js
 
@@ -17,9 +17,10 @@ $(STAMP): pyproject.toml Makefile
 	$(PY) -m pip install -q --upgrade pip
 	# the torch pair that installs on this machine kind (pinned; CPU use)
 	$(PY) -m pip install -q "torch==2.14.1" "torchvision==0.29.1"
-	# the JupyterLab extension is prebuilt and committed (`make js` rebuilds it): no npm here
+	# the JupyterLab extension is prebuilt and committed (`make labextension` rebuilds it): no npm here
+	rm -f embedkit/labextension/install.json  # the wheel maps ./install.json there
 	HATCH_JUPYTER_BUILDER_SKIP_NPM=1 $(PY) -m pip install -q -e ".[all,test]"
-	# link the checkout's embedkit/labextension so `make js` rebuilds show up in JupyterLab
+	# link the checkout's embedkit/labextension so rebuilds show up in JupyterLab
 	PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/jupyter labextension develop . --overwrite >/dev/null 2>&1
 	touch $(STAMP)
 
@@ -30,18 +31,24 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-# the projector front end: js/src -> embedkit/static/projector.js (esbuild; the built
-# bundle is committed too, so a plain `pip install` works without node). The build is
-# reproducible: a bundle that differs from the committed one means it is stale.
-# The JupyterLab extension (js/src/index.ts -> embedkit/labextension/, jupyter-builder from
-# the venv) is built too and committed; its chunk names depend on the checkout path, so it
-# is rebuilt here but not compared. `npm install`, not `npm ci`: the registry reachable here
-# lacks rspack's optional bindings for other platforms, which `npm ci` insists on.
+# The projector front end: js/src -> embedkit/static/projector.js (esbuild). The built
+# bundle is committed, so a plain `pip install` works without node; the build is
+# reproducible, so a bundle that differs from the committed one is stale.
+# `npm install`, not `npm ci`: the registry reachable here lacks rspack's optional
+# bindings for other platforms, which `npm ci` insists on.
 js: $(STAMP)
 	cd js && npm install --no-audit --no-fund --loglevel=error && npm run typecheck && npm run build
-	cd js && PATH="$(abspath $(VENV))/bin:$$PATH" npm run --silent build:labextension
+	cd js && npx tsc -p tsconfig.lib.json --noEmit
 	@git diff --quiet -- embedkit/static/projector.js 2>/dev/null || { \
 	  echo "embedkit/static/projector.js is stale: commit the rebuilt bundle"; exit 1; }
+
+# Rebuild the prebuilt JupyterLab extension (js/src/index.ts -> embedkit/labextension/,
+# jupyter-builder from the venv) after changing js/src, and commit the result. Its chunk
+# names depend on the checkout path, so `make test` typechecks it (above) but does not
+# rebuild it; tests/test_labextension_wheel.py installs the committed build.
+labextension: js
+	cd js && PATH="$(abspath $(VENV))/bin:$$PATH" npm run --silent build:labextension
+	rm -f embedkit/labextension/install.json
 
 lab: install
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
