@@ -116,8 +116,13 @@ def blocked_topk(
     out_val = np.full((n_queries, k), -np.inf, dtype=np.float32)
     if n_queries == 0 or n_rows == 0:
         return out_idx, out_val
-    q_chunk = min(n_queries, 2048)
-    r_block = max(_CHUNK, min(n_rows, budget_bytes // (4 * q_chunk)))
+    # The score block gets 3/4 of the budget, the selection temporaries the rest. Blocks
+    # of at least 16 * 4096 rows keep selection on the cheap chunked path; below 4096
+    # rows, argpartition's temporaries (4x the block) still fit in 3/4 of the budget
+    # because the query chunk is sized for 4096-row blocks at 16 bytes an element.
+    block_bytes = budget_bytes * 3 // 4
+    q_chunk = max(1, min(n_queries, 2048, block_bytes // (16 * 4096 * 4)))
+    r_block = max(_CHUNK, min(n_rows, block_bytes // (4 * q_chunk)))
     r_block -= r_block % _CHUNK if r_block > _CHUNK else 0
     ex = _exclusion_array(exclude, n_queries)
     for q0 in range(0, n_queries, q_chunk):

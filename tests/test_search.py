@@ -157,3 +157,20 @@ def test_ann_index_recall_and_exclusion():
         emb.neighbours("w1", metric="dot", index=build_index(emb, "cosine"))
     with pytest.raises(ValueError, match="unknown index kind"):
         emb.neighbours("w1", index="annoy")
+
+
+def test_peak_memory_within_budget_whatever_the_number_of_queries():
+    """tracemalloc sees numpy's allocations: the whole search stays inside the budget."""
+    import tracemalloc
+
+    rng = np.random.default_rng(1)
+    matrix = rng.normal(size=(40_000, 16)).astype(np.float32)
+    norms = search.row_norms(matrix)
+    budget = 8 * 2**20
+    for n_queries in (10, 3_000):
+        queries = rng.normal(size=(n_queries, 16)).astype(np.float32)
+        tracemalloc.start()
+        search.topk(matrix, queries, 10, norms=norms, budget_bytes=budget)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        assert peak <= budget, f"{n_queries} queries peaked at {peak:,} bytes"
