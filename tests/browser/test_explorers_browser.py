@@ -131,6 +131,9 @@ def test_clicking_a_point_fills_the_neighbour_box(page: Any, ui: Any) -> None:
     i = 700  # any point; ask the view where it is drawn
     x, y = page.evaluate(f"i => {view}.screenPosition(i)", i)
     box = projector.locator("canvas").bounding_box()
+    # hover first: the view learns the pointer position on its next frame
+    page.mouse.move(box["x"] + x, box["y"] + y)
+    projector.locator(".ek-tooltip .ek-label").wait_for(timeout=10_000)
     page.mouse.click(box["x"] + x, box["y"] + y)
     label_box = page.get_by_placeholder("a word")
     page.wait_for_function(

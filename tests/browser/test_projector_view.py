@@ -102,6 +102,10 @@ def test_search_and_neighbours_from_page_data(page: Any, emb: ek.Embeddings) -> 
     page.locator(".ek-regex input").check()
     page.locator(".ek-search").fill("(")
     page.locator(".ek-count.ek-error").get_by_text("invalid regex").wait_for(timeout=10_000)
+    page.mouse.move(*point(page, 42))  # hover first: the view reads the pointer per frame
+    page.locator(".ek-tooltip .ek-label").get_by_text("item042", exact=True).wait_for(
+        timeout=10_000
+    )
     page.mouse.click(*point(page, 42))
     rows = page.locator(".ek-nbr .ek-label")
     rows.nth(3).wait_for(timeout=10_000)
