@@ -29,3 +29,33 @@ def glove():
 def glove_kv(glove):
     """The same vectors as a gensim KeyedVectors (the reference implementation)."""
     return glove.to_gensim()
+
+
+class RecordingComm:
+    """Stands in for the kernel comm (a unit test has no kernel): keeps what is sent."""
+
+    comm_id = "test-comm"
+    kernel = "a kernel"
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        self.sent: list[tuple[dict, list]] = []
+
+    def send(self, data: dict | None = None, buffers: list | None = None, **kw: object) -> None:
+        self.sent.append((data or {}, list(buffers or [])))
+
+    def on_msg(self, callback: object) -> None:
+        pass
+
+    def open(self, *args: object, **kwargs: object) -> None:
+        pass
+
+    def close(self, *args: object, **kwargs: object) -> None:
+        pass
+
+
+@pytest.fixture()
+def recording_comm(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Widgets created in the test send into a :class:`RecordingComm`."""
+    import comm
+
+    monkeypatch.setattr(comm, "create_comm", lambda **kw: RecordingComm())

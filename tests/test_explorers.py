@@ -7,7 +7,6 @@ a recording comm, the one stand-in here (a unit test has no kernel).
 
 from __future__ import annotations
 
-import comm
 import numpy as np
 import pytest
 
@@ -18,31 +17,8 @@ from embedkit.widgets.explorers import AnalogyExplorer, NeighboursExplorer, expl
 XSS = "<img src=x onerror=alert(1)>"
 
 
-class RecordingComm:
-    """Stands in for the kernel comm: keeps what widgets send."""
-
-    comm_id = "test-comm"
-    kernel = "a kernel"
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        self.sent: list[tuple[dict, list]] = []
-
-    def send(self, data: dict | None = None, buffers: list | None = None, **kw: object) -> None:
-        self.sent.append((data or {}, list(buffers or [])))
-
-    def on_msg(self, callback: object) -> None:
-        pass
-
-    def open(self, *args: object, **kwargs: object) -> None:
-        pass
-
-    def close(self, *args: object, **kwargs: object) -> None:
-        pass
-
-
-@pytest.fixture(autouse=True)
-def recording_comm(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(comm, "create_comm", lambda **kw: RecordingComm())
+# a recording comm stands in for the kernel (tests/conftest.py): a unit test has none
+pytestmark = pytest.mark.usefixtures("recording_comm")
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import re
 
-import comm
 import numpy as np
 import pandas as pd
 import pytest
@@ -24,31 +23,8 @@ from embedkit.widgets.projector import Projector, link, mimebundle
 XSS = "<img src=x onerror=alert(1)>"
 
 
-class RecordingComm:
-    """Stands in for the kernel comm: keeps what the widget sends."""
-
-    comm_id = "test-comm"
-    kernel = "a kernel"
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        self.sent: list[tuple[dict, list]] = []
-
-    def send(self, data: dict | None = None, buffers: list | None = None, **kw: object) -> None:
-        self.sent.append((data or {}, list(buffers or [])))
-
-    def on_msg(self, callback: object) -> None:
-        pass
-
-    def open(self, *args: object, **kwargs: object) -> None:
-        pass
-
-    def close(self, *args: object, **kwargs: object) -> None:
-        pass
-
-
-@pytest.fixture(autouse=True)
-def recording_comm(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(comm, "create_comm", lambda **kw: RecordingComm())
+# a recording comm stands in for the kernel (tests/conftest.py): a unit test has none
+pytestmark = pytest.mark.usefixtures("recording_comm")
 
 
 def front(widget: Projector, content: dict, buffers: list | None = None) -> None:

@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
@@ -233,6 +234,34 @@ def screenshot(page: object, name: str) -> Path:
     return path
 
 
+def click_point(
+    page: Any, point: Any, i: int, label: str, rows: Any, n_rows: int, scope: Any
+) -> None:
+    """Click point ``i`` (at ``point(page, i)``) until ``n_rows`` neighbour rows show.
+
+    The view learns the pointer position from mouse moves drawn on the next frame; on
+    a loaded machine with software WebGL a click can arrive first and hit nothing. So
+    hover until the tooltip names the point, then click, and try again (3 times) if the
+    click was lost — a person would click again too.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(3):
+        xy = point(page, i)
+        page.mouse.move(*xy)
+        with contextlib.suppress(PlaywrightTimeout):
+            scope.locator(".ek-tooltip .ek-label").get_by_text(label, exact=True).wait_for(
+                timeout=5_000
+            )
+        page.mouse.click(*xy)
+        try:
+            rows.nth(n_rows - 1).wait_for(timeout=10_000)
+            return
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+
+
 @pytest.fixture(scope="session")
 def ui() -> SimpleNamespace:
     """The helpers above, for test modules (``--import-mode=importlib`` cannot import
@@ -240,5 +269,5 @@ def ui() -> SimpleNamespace:
     return SimpleNamespace(
         write_notebook=write_notebook, open_notebook=open_notebook, wait_idle=wait_idle,
         run_all=run_all, run_cell=run_cell, run_code=run_code, screenshot=screenshot,
-        start_lab=start_lab,
+        start_lab=start_lab, click_point=click_point,
     )  # fmt: skip

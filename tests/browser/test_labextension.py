@@ -117,33 +117,6 @@ def point(page: Any, i: int) -> tuple[float, float]:
     return box["x"] + x, box["y"] + y
 
 
-def click_point(page: Any, i: int, label: str, rows: Any, n_rows: int, scope: Any) -> None:
-    """Click point ``i`` until its neighbour list shows ``n_rows`` rows.
-
-    The view learns the pointer position from mouse moves drawn on the next frame; on
-    a loaded machine with software WebGL a click can arrive first and hit nothing. So
-    hover until the tooltip names the point, then click, and try again (3 times) if the
-    click was lost — a person would click again too.
-    """
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    for attempt in range(3):
-        xy = point(page, i)
-        page.mouse.move(*xy)
-        try:
-            tip = scope.locator(".ek-tooltip .ek-label").get_by_text(label, exact=True)
-            tip.wait_for(timeout=5_000)
-        except PlaywrightTimeout:
-            pass
-        page.mouse.click(*xy)
-        try:
-            rows.nth(n_rows - 1).wait_for(timeout=10_000)
-            return
-        except PlaywrightTimeout:
-            if attempt == 2:
-                raise
-
-
 def pixels(page: Any) -> np.ndarray:
     import matplotlib.image as mpimg
 
@@ -194,7 +167,7 @@ def test_search_finds_labels(page: Any) -> None:
 def test_click_lists_the_stored_neighbours(page: Any, nolab: Any, ui: Any) -> None:
     expected = nolab.emb.neighbours("w047", k=5)
     rows = page.locator(".embedkit-projector .ek-nbr .ek-label")
-    click_point(page, 47, "w047", rows, 5, page.locator(".embedkit-projector").first)
+    ui.click_point(page, point, 47, "w047", rows, 5, page.locator(".embedkit-projector").first)
     assert rows.all_inner_texts() == expected["label"].tolist()
     scores = [float(s) for s in page.locator(".ek-nbr .ek-score").all_inner_texts()]
     assert np.allclose(scores, expected["score"].to_numpy(), atol=1e-3)
@@ -220,7 +193,7 @@ def test_projector_export_opens_in_the_viewer(nolab: Any, browser: Any, ui: Any)
         assert pg.locator("img[src='x']").count() == 0 and pg.dialogs == []
         expected = nolab.grid.neighbours("w047", k=10)  # cosine, original 6-d space
         rows = pg.locator(".embedkit-projector .ek-nbr .ek-label")
-        click_point(pg, 47, "w047", rows, 10, pg.locator(".embedkit-projector").first)
+        ui.click_point(pg, point, 47, "w047", rows, 10, pg.locator(".embedkit-projector").first)
         scores = [float(s) for s in pg.locator(".ek-nbr .ek-score").all_inner_texts()]
         assert np.allclose(scores, expected["score"].to_numpy(), atol=2e-3)
         assert rows.first.inner_text() == expected["label"].iloc[0]

@@ -82,33 +82,6 @@ def point(page: Any, i: int, n: int = 0) -> tuple[float, float]:
     return box["x"] + x, box["y"] + y
 
 
-def click_point(page: Any, i: int, label: str, rows: Any, n_rows: int, scope: Any) -> None:
-    """Click point ``i`` until its neighbour list shows ``n_rows`` rows.
-
-    The view learns the pointer position from mouse moves drawn on the next frame; on
-    a loaded machine with software WebGL a click can arrive first and hit nothing. So
-    hover until the tooltip names the point, then click, and try again (3 times) if the
-    click was lost — a person would click again too.
-    """
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    for attempt in range(3):
-        xy = point(page, i)
-        page.mouse.move(*xy)
-        try:
-            tip = scope.locator(".ek-tooltip .ek-label").get_by_text(label, exact=True)
-            tip.wait_for(timeout=5_000)
-        except PlaywrightTimeout:
-            pass
-        page.mouse.click(*xy)
-        try:
-            rows.nth(n_rows - 1).wait_for(timeout=10_000)
-            return
-        except PlaywrightTimeout:
-            if attempt == 2:
-                raise
-
-
 def canvas_pixels(page: Any) -> np.ndarray:
     import matplotlib.image as mpimg
 
@@ -185,7 +158,7 @@ def test_click_lists_the_neighbours_python_computes(page: Any, ui: Any) -> None:
     out = page.locator(".jp-Notebook .jp-Cell").nth(2).locator(".jp-OutputArea").inner_text()
     expected = json.loads(out.split("NEIGHBOURS", 1)[1])
     rows = proj(page).locator(".ek-nbr .ek-label")
-    click_point(page, 47, "w047", rows, 5, proj(page))
+    ui.click_point(page, point, 47, "w047", rows, 5, proj(page))
     assert rows.all_inner_texts() == expected
     head = proj(page).locator(".ek-nbr-head").inner_text()
     assert "w047" in head and "cosine" in head and "k=5" in head
