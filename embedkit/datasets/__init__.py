@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
-    from .vectors import Embeddings
+    from ..vectors import Embeddings
 
 GLOVE_6B: dict[str, Any] = {
     "url": "https://nlp.stanford.edu/data/glove.6B.zip",
@@ -224,7 +224,7 @@ def glove(dim: int = 50, cache_dir: str | os.PathLike[str] | None = None) -> Emb
 
 
 def _glove_from_package(root: Path) -> Embeddings:
-    from .vectors import Embeddings
+    from ..vectors import Embeddings
 
     labels = pd.read_parquet(root / "glove_6B_index.parquet")["index"].tolist()
     vectors = np.load(root / "glove_6B_50d_emb.npy")
@@ -252,7 +252,7 @@ def _download(url: str, dest: Path) -> Path:
 
 
 def _glove_online(dim: int, cache: str | os.PathLike[str] | None) -> Embeddings:
-    from . import io
+    from .. import io
 
     root = get_cache_dir(cache) / "glove"
     root.mkdir(exist_ok=True)
@@ -452,11 +452,11 @@ def digits() -> Digits:
 # ----------------------------------------------------------------------------- image folders
 # ``image_folder(path, size=128)``: class sub-folders or a flat folder of images (torchvision
 # ImageFolder conventions), unreadable files reported in ``skipped`` (and a warning).
-from ._imagefolder import ImageFolder, image_folder  # noqa: E402, F401
+from ._images import ImageFolder, image_folder  # noqa: E402, F401
 
 # ----------------------------------------------------------------------------- ratings
-# movielens(), insteval(): defined in _ratings_data, which uses the cache helpers above.
-from ._ratings_data import (  # noqa: E402, F401
+# movielens(), insteval(): defined in _ratings, which uses the cache helpers above.
+from ._ratings import (  # noqa: E402, F401
     RatingsData,
     insteval,
     movielens,

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .datasets import _download, get_cache_dir
+from . import _download, get_cache_dir
 
 GROUPLENS_SMALL = "https://files.grouplens.org/datasets/movielens/ml-latest-small.zip"
 MOVIELENS_CITATION = (

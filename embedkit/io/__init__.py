@@ -34,14 +34,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ._io_binary import read_binary, write_binary
-from ._io_common import FormatError, check_file, compression_of, strip_compression_suffix
-from ._io_npz import load_npz, save_npz
-from ._io_projector import load_projector
-from ._io_projector import to_projector as _to_projector
-from ._io_text import first_line, looks_binary, parse_header, read_text
-from ._io_text import write_text as _write_text
-from .vectors import Embeddings
+from ..vectors import Embeddings
+from ._binary import read_binary, write_binary
+from ._common import FormatError, check_file, compression_of, strip_compression_suffix
+from ._npz import load_npz, save_npz
+from ._projector import load_projector
+from ._projector import to_projector as _to_projector
+from ._text import first_line, looks_binary, parse_header, read_text
+from ._text import write_text as _write_text
 
 __all__ = [
     "FORMATS",

@@ -23,8 +23,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._io_common import FormatError, atomic_writer, compression_of, open_bytes
-from ._io_text import BOM, WS, check_writable_labels, decompression_errors, parse_header
+from ._common import FormatError, atomic_writer, compression_of, open_bytes
+from ._text import BOM, WS, check_writable_labels, decompression_errors, parse_header
 
 _READ_CHUNK = 1 << 22
 _MAX_LABEL_BYTES = 1 << 16

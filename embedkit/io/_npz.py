@@ -30,10 +30,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ._io_common import FormatError, atomic_writer
+from ._common import FormatError, atomic_writer
 
 if TYPE_CHECKING:
-    from .vectors import Embeddings
+    from ..vectors import Embeddings
 
 FORMAT_NAME = "embedkit.Embeddings"
 FORMAT_VERSION = 1
@@ -272,7 +272,7 @@ def load_npz(path: str | Path) -> Embeddings:
     ...
     embedkit.io.FormatError: ...plain.npz: not an embedkit .npz file ...
     """
-    from .vectors import Embeddings
+    from ..vectors import Embeddings
 
     p = Path(path)
     try:

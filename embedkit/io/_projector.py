@@ -33,11 +33,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ._io_common import FormatError, atomic_writer, check_file
-from ._io_text import format_rows
+from ._common import FormatError, atomic_writer, check_file
+from ._text import format_rows
 
 if TYPE_CHECKING:
-    from .vectors import Embeddings
+    from ..vectors import Embeddings
 
 VECTORS, METADATA = "vectors.tsv", "metadata.tsv"
 SPRITE, CONFIG = "sprite.png", "projector_config.json"
@@ -244,7 +244,7 @@ def projector_paths(path: str | Path) -> tuple[Path, Path | None]:
 
 def load_projector(path: str | Path) -> Embeddings:
     """Read projector files back; the same rules as :func:`to_projector`, strictly."""
-    from .vectors import Embeddings
+    from ..vectors import Embeddings
 
     vec_path, meta_path = projector_paths(path)
     vectors = _read_vectors(vec_path)

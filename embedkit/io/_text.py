@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._io_common import FormatError, atomic_writer, compression_of, open_bytes
+from ._common import FormatError, atomic_writer, compression_of, open_bytes
 
 WS = b" \t\r\n\x0b\x0c"
 BOM = b"\xef\xbb\xbf"  # a UTF-8 byte-order mark some editors put first

@@ -92,7 +92,7 @@ def as_image_set(data: Any, labels: Any = None, size: int = 128) -> ImageSet:
             labels = classes
         skipped = list(getattr(data, "skipped", []))
     elif _is_paths(data):
-        from .._imagefolder import load_images
+        from ..datasets._images import load_images
 
         images, kept, skipped = load_images([str(p) for p in data], size=size)
         names = kept
