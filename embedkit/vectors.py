@@ -477,15 +477,15 @@ class Embeddings:
     # ----------------------------------------------------------------- I/O and display
     def save(self, path: str | Path) -> Path:
         """Write a ``.npz`` file (no pickle); metadata and images round-trip."""
-        from . import io
+        from .io._npz import save_npz
 
-        return io.save_npz(self, path)
+        return save_npz(self, path)
 
     def to_projector(self, directory: str | Path, **kwargs: Any) -> Path:
         """Write TensorFlow Embedding Projector files (``vectors.tsv``, ``metadata.tsv``)."""
-        from . import io
+        from .io._projector import to_projector
 
-        return io.to_projector(self, directory, **kwargs)
+        return to_projector(self, directory, **kwargs)
 
     def plot(self, method: str = "pca", **kwargs: Any) -> Any:
         """A static matplotlib scatter of a 2D projection (for PDFs and saved outputs)."""

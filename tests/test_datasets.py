@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+import urllib.request
 import zipfile
 
 import numpy as np
@@ -17,6 +18,7 @@ import pytest
 
 import embedkit as ek
 from embedkit import datasets, io
+from embedkit.datasets._common import download
 
 
 def test_google_analogies():
@@ -143,10 +145,10 @@ def test_download_rejects_truncated_body(tmp_path, monkeypatch):
         def __exit__(self, *exc):
             return False
 
-    monkeypatch.setattr(datasets.urllib.request, "urlopen", lambda url, timeout: Truncated())
+    monkeypatch.setattr(urllib.request, "urlopen", lambda url, timeout: Truncated())
     dest = tmp_path / "file.zip"
     with pytest.raises(OSError, match="incomplete: 10 of 100 bytes"):
-        datasets._download("https://example.invalid/file.zip", dest)
+        download("https://example.invalid/file.zip", dest)
     assert not dest.exists() and not list(tmp_path.iterdir())
 
 

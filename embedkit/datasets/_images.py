@@ -1,7 +1,8 @@
-"""Load a folder of images (torchvision ``ImageFolder`` conventions) with Pillow.
+"""Image data sets: scikit-learn's digits, and any folder of images read with Pillow.
 
-Used by :func:`embedkit.datasets.image_folder`. Unreadable and non-image files are
-reported (``skipped`` and one warning), never a crash halfway through a folder.
+:func:`image_folder` follows torchvision's ``ImageFolder`` conventions. Unreadable and
+non-image files are reported (``skipped`` and one warning), never a crash halfway
+through a folder. Re-exported by :mod:`embedkit.datasets`.
 
 Examples
 --------
@@ -27,6 +28,62 @@ from pathlib import Path
 
 import numpy as np
 
+
+# ----------------------------------------------------------------------------- digits
+@dataclass(frozen=True)
+class Digits:
+    """Labelled 8×8 images of handwritten digits.
+
+    Attributes
+    ----------
+    images : ndarray of uint8, shape (n, 8, 8)
+        Grey levels 0-255 (the original 0-16 scaled), ready as thumbnails or model input.
+    labels : ndarray of int64, shape (n,)
+        The digit, 0-9.
+    target_names : list of str
+        Class names, ``target_names[label]``.
+    """
+
+    images: np.ndarray = field(repr=False)
+    labels: np.ndarray = field(repr=False)
+    target_names: list[str] = field(repr=False)
+
+    def __len__(self) -> int:
+        return int(self.images.shape[0])
+
+    @property
+    def names(self) -> list[str]:
+        """One display label per image, e.g. ``'7_0042'`` (class and row, unique)."""
+        return [f"{self.target_names[y]}_{i:04d}" for i, y in enumerate(self.labels)]
+
+    def flat(self) -> np.ndarray:
+        """Pixels as float32 rows in 0-1, shape (n, 64)."""
+        return (self.images.reshape(len(self), -1) / np.float32(255.0)).astype(np.float32)
+
+    def __repr__(self) -> str:
+        h, w = self.images.shape[1:3]
+        return f"Digits({len(self)} images {h}×{w}, {len(self.target_names)} classes)"
+
+
+def digits() -> Digits:
+    """The UCI optical handwritten digits: 1,797 images of 8×8 pixels, 10 classes.
+
+    Source: scikit-learn's ``load_digits`` (bundled with scikit-learn), from the UCI
+    Machine Learning Repository (Alpaydin and Kaynak 1998), licence CC BY 4.0.
+
+    >>> d = digits()
+    >>> d.images.shape, d.images.dtype, int(d.images.max()), d.labels[:5].tolist()
+    ((1797, 8, 8), dtype('uint8'), 255, [0, 1, 2, 3, 4])
+    """
+    from sklearn.datasets import load_digits
+
+    raw = load_digits()
+    images = np.rint(np.asarray(raw.images) * (255.0 / 16.0)).astype(np.uint8)
+    labels = np.asarray(raw.target, dtype=np.int64)
+    return Digits(images, labels, [str(t) for t in raw.target_names])
+
+
+# ----------------------------------------------------------------------------- image folders
 # torchvision's IMG_EXTENSIONS
 IMG_EXTENSIONS = (".jpg", ".jpeg", ".png", ".ppm", ".bmp", ".pgm", ".tif", ".tiff", ".webp")
 

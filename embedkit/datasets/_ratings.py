@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import _download, get_cache_dir
+from ._common import download, get_cache_dir
 
 GROUPLENS_SMALL = "https://files.grouplens.org/datasets/movielens/ml-latest-small.zip"
 MOVIELENS_CITATION = (
@@ -166,7 +166,7 @@ def _movielens_grouplens(
     root.mkdir(exist_ok=True)
     archive = root / Path(url.split("?")[0]).name
     if not archive.is_file():
-        _download(url, archive)
+        download(url, archive)
     try:
         return read_movielens_zip(archive)
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:

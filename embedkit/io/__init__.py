@@ -37,8 +37,8 @@ from typing import Any
 from ..vectors import Embeddings
 from ._binary import read_binary, write_binary
 from ._common import FormatError, check_file, compression_of, strip_compression_suffix
-from ._npz import load_npz, save_npz
-from ._projector import load_projector
+from ._npz import read_npz, save_npz
+from ._projector import read_projector
 from ._projector import to_projector as _to_projector
 from ._text import first_line, looks_binary, parse_header, read_text
 from ._text import write_text as _write_text
@@ -144,7 +144,8 @@ def load(path: PathLike, format: str | None = None, *, limit: int | None = None)
     if fmt == "npz":
         return load_npz(p)
     if fmt == "projector":
-        return load_projector(p)
+        found = read_projector(p)
+        return Embeddings(found.labels, found.vectors, metadata=found.metadata)
     if p.is_dir():
         raise IsADirectoryError(f"{p} is a directory; only format='projector' reads directories")
     if fmt == "word2vec-binary":
@@ -152,6 +153,33 @@ def load(path: PathLike, format: str | None = None, *, limit: int | None = None)
     else:
         labels, vectors = read_text(p, header=fmt != "glove", limit=limit)
     return Embeddings(labels, vectors)
+
+
+def load_npz(path: PathLike) -> Embeddings:
+    """Read a file written by :func:`save_npz`; numpy is never allowed to unpickle.
+
+    Labels, vectors, metadata and images come back as they were saved.
+
+    Raises
+    ------
+    FormatError
+        Not a zip, truncated, a foreign ``.npz`` (no embedkit manifest), a newer
+        format version, object (pickled) arrays, or shapes that disagree.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from embedkit import Embeddings
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "e.npz"
+    >>> load_npz(save_npz(Embeddings(["a", "b"], [[1, 2], [3, 4]]), p)).labels
+    ['a', 'b']
+    """
+    p = Path(path)
+    labels, vectors, metadata, images = read_npz(p)
+    try:
+        return Embeddings(labels, vectors, metadata=metadata, images=images)
+    except ValueError as e:
+        raise FormatError(p, str(e)) from None
 
 
 def save_word2vec(emb: Embeddings, path: PathLike, binary: bool = False) -> Path:

@@ -20,11 +20,28 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
 
 _MAGIC = {b"\x1f\x8b": "gzip", b"BZh": "bz2", b"\xfd7zXZ\x00": "xz"}
 _OPENERS: dict[str, Any] = {"gzip": gzip.open, "bz2": bz2.open, "xz": lzma.open}
 _SUFFIXES = {".gz": "gzip", ".bz2": "bz2", ".xz": "xz"}
+
+
+class Parts(NamedTuple):
+    """What a reader found in a file, before it becomes ``Embeddings`` in :mod:`embedkit.io`.
+
+    The format modules return these, so that they never import :mod:`embedkit.vectors`
+    (which imports them to save).
+    """
+
+    labels: list[str]
+    vectors: np.ndarray
+    metadata: pd.DataFrame | None = None
+    images: np.ndarray | None = None
 
 
 class FormatError(ValueError):

@@ -14,7 +14,7 @@ Examples
 >>> from embedkit import Embeddings
 >>> emb = Embeddings(["a", "b"], [[1, 2], [3, 4]], metadata=pd.DataFrame({"n": [1, 2]}))
 >>> path = save_npz(emb, pathlib.Path(tempfile.mkdtemp()) / "emb.npz")
->>> back = load_npz(path)
+>>> back = read_npz(path)
 >>> back.labels, back.metadata["n"].tolist()
 (['a', 'b'], [1, 2])
 """
@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ._common import FormatError, atomic_writer
+from ._common import FormatError, Parts, atomic_writer
 
 if TYPE_CHECKING:
     from ..vectors import Embeddings
@@ -215,7 +215,7 @@ def save_npz(emb: Embeddings, path: str | Path, *, compressed: bool = False) -> 
     >>> path = save_npz(emb, pathlib.Path(tempfile.mkdtemp()) / "users")
     >>> path.name
     'users.npz'
-    >>> load_npz(path).metadata.equals(meta)
+    >>> read_npz(path).metadata.equals(meta)
     True
     """
     target = Path(path)
@@ -253,8 +253,11 @@ def _encode_metadata(meta: pd.DataFrame, arrays: dict[str, np.ndarray]) -> list[
     return columns
 
 
-def load_npz(path: str | Path) -> Embeddings:
-    """Read a file written by :func:`save_npz`; numpy is never allowed to unpickle.
+def read_npz(path: str | Path) -> Parts:
+    """The labels, vectors, metadata and images of a file written by :func:`save_npz`.
+
+    numpy is never allowed to unpickle. :func:`embedkit.io.load_npz` makes
+    ``Embeddings`` of them.
 
     Raises
     ------
@@ -267,13 +270,11 @@ def load_npz(path: str | Path) -> Embeddings:
     >>> import tempfile, pathlib, numpy as np
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "plain.npz"
     >>> np.savez(p, x=np.zeros(3))
-    >>> load_npz(p)
+    >>> read_npz(p)
     Traceback (most recent call last):
     ...
     embedkit.io.FormatError: ...plain.npz: not an embedkit .npz file ...
     """
-    from ..vectors import Embeddings
-
     p = Path(path)
     try:
         z = np.load(p, allow_pickle=False)
@@ -293,10 +294,7 @@ def load_npz(path: str | Path) -> Embeddings:
         except (KeyError, ValueError, TypeError, OSError, zipfile.BadZipFile, EOFError) as e:
             raise FormatError(p, f"corrupt embedkit .npz file: {e}") from None
     _check_shapes(p, manifest, labels, vectors)
-    try:
-        return Embeddings(labels, vectors, metadata=meta, images=images)
-    except ValueError as e:
-        raise FormatError(p, str(e)) from None
+    return Parts(labels, vectors, meta, images)
 
 
 def _read_manifest(path: Path, z: Any) -> dict[str, Any]:

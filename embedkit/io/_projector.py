@@ -15,7 +15,7 @@ Examples
 >>> out = to_projector(Embeddings(["cat", "dog"], [[1, 0], [0, 1]]), tempfile.mkdtemp())
 >>> (out / "metadata.tsv").read_text()
 'cat\\ndog\\n'
->>> load_projector(out).labels
+>>> read_projector(out).labels
 ['cat', 'dog']
 """
 
@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ._common import FormatError, atomic_writer, check_file
+from ._common import FormatError, Parts, atomic_writer, check_file
 from ._text import format_rows
 
 if TYPE_CHECKING:
@@ -242,10 +242,12 @@ def projector_paths(path: str | Path) -> tuple[Path, Path | None]:
     return vec, (meta if meta.exists() and meta != vec else None)
 
 
-def load_projector(path: str | Path) -> Embeddings:
-    """Read projector files back; the same rules as :func:`to_projector`, strictly."""
-    from ..vectors import Embeddings
+def read_projector(path: str | Path) -> Parts:
+    """Labels, vectors and metadata of projector files; the rules of :func:`to_projector`.
 
+    A directory or its ``vectors.tsv``; :func:`embedkit.io.load` makes ``Embeddings``
+    of them.
+    """
     vec_path, meta_path = projector_paths(path)
     vectors = _read_vectors(vec_path)
     if meta_path is None:
@@ -263,7 +265,7 @@ def load_projector(path: str | Path) -> Embeddings:
                 line=i + offset,
             )
         seen[lab] = i
-    return Embeddings(labels, vectors, metadata=meta)
+    return Parts(labels, vectors, meta)
 
 
 def _read_vectors(path: Path) -> np.ndarray:

@@ -1,0 +1,88 @@
+"""Layers: ``embedkit.io`` and ``embedkit.datasets`` take part in no import cycle.
+
+The import graph is read from the source (``ast``), imports inside functions included
+and ``if TYPE_CHECKING:`` blocks left out, as in import-linter; importing a submodule
+is an edge to that submodule, not to its package's ``__init__``.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PKG = Path(__file__).resolve().parents[1] / "embedkit"
+LAYERED = ("embedkit.io", "embedkit.datasets")
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(PKG.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {_module_name(p): p for p in PKG.rglob("*.py") if "labextension" not in p.parts}
+
+
+def _type_checking(node: ast.If) -> bool:
+    test = node.test
+    return getattr(test, "id", getattr(test, "attr", None)) == "TYPE_CHECKING"
+
+
+def _imports(name: str, path: Path) -> set[str]:
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found: set[str] = set()
+    todo: list[ast.AST] = [ast.parse(path.read_text(encoding="utf-8"))]
+    while todo:
+        node = todo.pop()
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.If) and _type_checking(child):
+                todo.extend(child.orelse)
+                continue
+            if isinstance(child, ast.Import):
+                found.update(alias.name for alias in child.names)
+            elif isinstance(child, ast.ImportFrom):
+                base = package.split(".")[: len(package.split(".")) - max(child.level - 1, 0)]
+                stem = ".".join(base) if child.level else ""
+                mod = ".".join(x for x in (stem, child.module or "") if x)
+                subs = {f"{mod}.{a.name}" for a in child.names} & MODULES.keys()
+                found.update(subs or {mod})
+            todo.append(child)
+    return {m for m in found if m in MODULES and m != name}
+
+
+GRAPH = {name: _imports(name, path) for name, path in MODULES.items()}
+
+
+def _reaches(start: str, goal: str) -> list[str] | None:
+    """A path of imports from ``start`` to ``goal``, or None."""
+    paths, seen = [[start]], {start}
+    while paths:
+        path = paths.pop()
+        for nxt in sorted(GRAPH[path[-1]]):
+            if nxt == goal:
+                return [*path, nxt]
+            if nxt not in seen:
+                seen.add(nxt)
+                paths.append([*path, nxt])
+    return None
+
+
+@pytest.mark.parametrize("name", sorted(m for m in MODULES if m.startswith(LAYERED)))
+def test_no_import_cycle_through(name):
+    cycle = _reaches(name, name)
+    assert cycle is None, " -> ".join(cycle or [])
+
+
+def test_format_modules_sit_below_vectors():
+    """The io format modules never import Embeddings: ``Embeddings.save`` imports them."""
+    for name in (m for m in MODULES if m.startswith("embedkit.io._")):
+        assert "embedkit.vectors" not in GRAPH[name], name
+    assert "embedkit.io" not in GRAPH["embedkit.vectors"]
+
+
+def test_submodules_never_import_their_package():
+    for name in MODULES:
+        package = name.rpartition(".")[0]
+        if package in LAYERED:
+            assert package not in GRAPH[name], f"{name} imports {package}"
