@@ -475,15 +475,24 @@ class Embeddings:
         return out
 
     # ----------------------------------------------------------------- I/O and display
-    def save(self, path: str | Path) -> Path:
-        """Write a ``.npz`` file (no pickle); metadata and images round-trip."""
-        from .io._npz import save_npz
+    def save(self, path: str | Path, format: str | None = None, **options: Any) -> Path:
+        """Write any format ``ek.load`` reads (:func:`embedkit.io.save` lists them).
 
-        return save_npz(self, path)
+        ``format=None`` goes by the name: ``.npz`` or none, ``.txt`` (word2vec), ``.bin``,
+        ``.vec``, an existing folder (projector); GloVe needs ``format="glove"``.
+
+        >>> import tempfile, pathlib
+        >>> p = pathlib.Path(tempfile.mkdtemp()) / "v.txt"
+        >>> Embeddings(["a"], [[0.5, 2]]).save(p).read_text()
+        '1 2\\na 0.5 2.0\\n'
+        """
+        from .io._save import save
+
+        return save(self, path, format, **options)
 
     def to_projector(self, directory: str | Path, **kwargs: Any) -> Path:
         """Write TensorFlow Embedding Projector files (``vectors.tsv``, ``metadata.tsv``)."""
-        from .io._projector import to_projector
+        from .io._save import to_projector
 
         return to_projector(self, directory, **kwargs)
 

@@ -507,3 +507,121 @@ def test_projector_sprite_and_config(tmp_path):
     with pytest.warns(UserWarning, match="no sprite written"):
         io.to_projector(big, tmp_path / "big")
     assert not (tmp_path / "big" / "sprite.png").exists()
+
+
+# ----------------------------------------------------------------------------- Embeddings.save
+def saveable(n: int = 12) -> ek.Embeddings:
+    """Labels every format can hold (no tab, nothing numeric-looking), with metadata."""
+    labels = ["<img/src=x/onerror=alert(1)>", "nan", "null", "日本語", '"q"', "it's"]
+    labels += [f"w{i}" for i in range(n - len(labels))]
+    meta = pd.DataFrame({"kind": [f"k{i % 3}" for i in range(n)], "n": np.arange(n) * 1.5})
+    images = np.random.default_rng(3).integers(0, 256, (n, 4, 4, 3)).astype(np.uint8)
+    return make(labels, metadata=meta, images=images)
+
+
+SAVE_CASES = [  # name, format given, format load detects, keeps metadata, keeps images
+    ("v.txt", None, "word2vec", False, False),
+    ("v.txt.gz", None, "word2vec", False, False),
+    ("v.vec", None, "fasttext", False, False),
+    ("v.bin", None, "word2vec-binary", False, False),
+    ("v.bin.gz", None, "word2vec-binary", False, False),
+    ("w2v.data", "word2vec", "word2vec", False, False),
+    ("b.data", "word2vec-binary", "word2vec-binary", False, False),
+    ("glove.txt", "glove", "glove", False, False),
+    ("glove.6B.txt.bz2", "glove", "glove", False, False),
+    ("e.npz", None, "npz", True, True),
+    ("noext", None, "npz", True, True),
+    ("folder", "projector", "projector", True, False),
+]
+
+
+@pytest.mark.parametrize(("name", "fmt", "detected", "keeps_meta", "keeps_images"), SAVE_CASES)
+def test_save_writes_every_format_load_reads(
+    tmp_path, name, fmt, detected, keeps_meta, keeps_images
+):
+    emb = saveable()
+    out = emb.save(tmp_path / name, format=fmt)
+    assert out.exists()
+    assert io.detect_format(out) == detected
+    back = ek.load(out)
+    assert back.labels == emb.labels
+    np.testing.assert_allclose(back.vectors, emb.vectors, rtol=0, atol=0)
+    if keeps_meta:
+        assert back.metadata is not None
+        assert back.metadata["kind"].tolist() == emb.metadata["kind"].tolist()
+        np.testing.assert_allclose(back.metadata["n"], emb.metadata["n"])
+    else:
+        assert back.metadata is None
+    if keeps_images:
+        np.testing.assert_array_equal(back.images, emb.images)
+    else:
+        assert back.images is None
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt", "gensim_kw"),
+    [
+        ("a.txt", None, {}),
+        ("a.txt.gz", None, {}),
+        ("a.vec", None, {}),
+        ("a.vec", "fasttext", {}),
+        ("a.bin", None, {"binary": True}),
+        ("a.bin", "word2vec-binary", {"binary": True}),
+        ("g.txt", "glove", {"no_header": True}),
+    ],
+)
+def test_gensim_reads_what_save_writes(tmp_path, emb, name, fmt, gensim_kw):
+    from gensim.models import KeyedVectors
+
+    path = emb.save(tmp_path / name, format=fmt)
+    kv = KeyedVectors.load_word2vec_format(str(path), **gensim_kw)
+    assert kv.index_to_key == emb.labels
+    np.testing.assert_array_equal(kv.vectors, emb.vectors)
+
+
+def test_save_infers_the_format_from_the_name(tmp_path):
+    emb = make(["a", "b"])
+    assert io.save_format(tmp_path / "x.TXT") == "word2vec"
+    assert io.save_format(tmp_path / "x.vec.xz") == "fasttext"
+    assert io.save_format(tmp_path / "x.bin") == "word2vec-binary"
+    assert io.save_format(tmp_path / "x") == "npz"
+    assert io.save_format(tmp_path) == "projector"  # an existing directory
+    out = emb.save(tmp_path / "existing")  # no suffix, not a directory: npz
+    assert out.name == "existing.npz"
+    (tmp_path / "dir").mkdir()
+    assert emb.save(tmp_path / "dir") == tmp_path / "dir"
+    assert (tmp_path / "dir" / "vectors.tsv").is_file()
+    same(ek.load(tmp_path / "dir"), emb)
+
+
+@pytest.mark.parametrize("name", ["v.csv", "v.tsv", "v.json", "vectors.gz", "glove.6B.50d"])
+def test_save_unknown_suffix_lists_the_choices(tmp_path, name):
+    with pytest.raises(ValueError, match="cannot tell the format") as info:
+        make(["a", "b"]).save(tmp_path / name)
+    message = str(info.value)
+    for choice in (".txt", ".vec", ".bin", ".npz", *io.FORMATS):
+        assert choice in message, (choice, message)
+    assert not list(tmp_path.iterdir())  # nothing written
+
+
+def test_save_refuses_unknown_formats_and_options(tmp_path):
+    emb = make(["a", "b"])
+    with pytest.raises(ValueError, match="unknown format 'gensim'; choose one of 'word2vec'"):
+        emb.save(tmp_path / "v.txt", format="gensim")
+    with pytest.raises(TypeError, match="format 'word2vec' takes no options; got binary"):
+        emb.save(tmp_path / "v.txt", binary=True)
+    with pytest.raises(TypeError, match="takes only compressed; got sprite"):
+        emb.save(tmp_path / "v.npz", sprite=False)
+    with pytest.raises(ValueError, match=r"npz cannot be \.gz-compressed"):
+        emb.save(tmp_path / "v.npz.gz", format="npz")
+    assert not list(tmp_path.iterdir())
+
+
+def test_save_passes_options_to_the_writer(tmp_path):
+    emb = make(["007", "cat"], metadata=pd.DataFrame({"kind": ["agent", "animal"]}))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = emb.save(tmp_path / "p", format="projector", numeric_labels="prefix", columns=[])
+    assert (out / "metadata.tsv").read_text() == "#007\ncat\n"
+    small = emb.save(tmp_path / "c.npz", compressed=True)
+    same(ek.load(small), emb)

@@ -2,9 +2,11 @@
 
 ``load`` reads every format (detected from the name and the first bytes when
 ``format=None``; ``.gz``, ``.bz2`` and ``.xz`` text is decompressed on the fly).
-Writers: :func:`save_npz` (embedkit's own, no pickle, metadata and images
-round-trip), :func:`save_word2vec` and :func:`save_glove` (for gensim and other
-tools), :func:`to_projector` (TensorFlow Embedding Projector TSV files).
+:func:`save` (``Embeddings.save``) writes every format ``load`` reads, chosen by
+``format`` or the file name (:func:`save_format`), through the writers
+:func:`save_npz` (embedkit's own, no pickle, metadata and images round-trip),
+:func:`save_word2vec` and :func:`save_glove` (for gensim and other tools) and
+:func:`to_projector` (TensorFlow Embedding Projector TSV files).
 
 A file that is not what it claims raises :class:`FormatError` (a ``ValueError``)
 naming the file and the line (text) or byte offset (binary).
@@ -29,19 +31,22 @@ embedkit.io.FormatError: .../bad.txt, line 3: expected 2 values after the label 
 
 from __future__ import annotations
 
-import os
-from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from ..vectors import Embeddings
-from ._binary import read_binary, write_binary
-from ._common import FormatError, check_file, compression_of, strip_compression_suffix
+from ._binary import read_binary
+from ._common import (
+    FORMATS,
+    FormatError,
+    PathLike,
+    check_file,
+    compression_of,
+    strip_compression_suffix,
+)
 from ._npz import read_npz, save_npz
 from ._projector import read_projector
-from ._projector import to_projector as _to_projector
+from ._save import save, save_format, save_glove, save_word2vec, to_projector
 from ._text import first_line, looks_binary, parse_header, read_text
-from ._text import write_text as _write_text
 
 __all__ = [
     "FORMATS",
@@ -49,14 +54,13 @@ __all__ = [
     "detect_format",
     "load",
     "load_npz",
+    "save",
+    "save_format",
     "save_glove",
     "save_npz",
     "save_word2vec",
     "to_projector",
 ]
-
-FORMATS = ("word2vec", "word2vec-binary", "glove", "fasttext", "npz", "projector")
-PathLike = str | os.PathLike[str]
 
 
 def detect_format(path: PathLike) -> str:
@@ -180,107 +184,3 @@ def load_npz(path: PathLike) -> Embeddings:
         return Embeddings(labels, vectors, metadata=metadata, images=images)
     except ValueError as e:
         raise FormatError(p, str(e)) from None
-
-
-def save_word2vec(emb: Embeddings, path: PathLike, binary: bool = False) -> Path:
-    """Write word2vec format (text with a ``count dim`` header, or binary) for gensim.
-
-    gensim reads it with ``KeyedVectors.load_word2vec_format(path, binary=binary)``.
-    Text values are the shortest decimals that read back to the same float32 (as
-    gensim writes them); a ``.gz`` name compresses. Labels must be non-empty and hold
-    no space, newline or carriage return (the format cannot represent them).
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> from embedkit import Embeddings
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "w.bin"
-    >>> path = save_word2vec(Embeddings(["a", "b"], [[1, 2], [3, 4]]), p, binary=True)
-    >>> load(path)["b"].tolist()
-    [3.0, 4.0]
-    """
-    target = Path(path)
-    if binary:
-        return write_binary(emb.labels, emb.vectors, target)
-    return _write_text(emb.labels, emb.vectors, target, header=True)
-
-
-def save_glove(emb: Embeddings, path: PathLike) -> Path:
-    """Write GloVe text: ``label v1 v2 ...`` per line, no header.
-
-    gensim reads it with ``load_word2vec_format(path, no_header=True)``.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> from embedkit import Embeddings
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "g.txt"
-    >>> save_glove(Embeddings(["a"], [[0.1, 2]]), p).read_text()
-    'a 0.1 2.0\\n'
-    """
-    return _write_text(emb.labels, emb.vectors, Path(path), header=False)
-
-
-def to_projector(
-    emb: Embeddings,
-    directory: PathLike,
-    *,
-    columns: Sequence[Any] | None = None,
-    numeric_labels: str = "warn",
-    sanitize: bool = False,
-    sprite: bool | None = None,
-) -> Path:
-    """Write ``vectors.tsv`` and ``metadata.tsv`` for the TensorFlow Embedding Projector.
-
-    Parameters
-    ----------
-    emb : Embeddings
-        At least 2 dimensions.
-    directory : str or path-like
-        Created if needed; the two files are replaced.
-    columns : sequence, optional
-        Metadata columns to write after the label (default: all of them). With one
-        column only (the label) ``metadata.tsv`` has no header; with several its first
-        row names them, ``label`` first, as the projector expects.
-    numeric_labels : {"warn", "prefix", "error"}
-        What to do with labels the projector would show as numbers (``007`` as 7,
-        ``1e3`` as 1000): warn, prefix them with ``#``, or raise.
-    sanitize : bool
-        Replace tabs, newlines and carriage returns inside cells with spaces instead
-        of raising ``ValueError`` naming the row.
-    sprite : bool, optional
-        Write the thumbnails (``emb.images``) as ``sprite.png``, a square grid in row
-        order. None: when there are images and the grid fits the projector's 8192 px
-        (otherwise a warning); True: required; False: never.
-
-    Returns
-    -------
-    Path
-        The directory; load it back with ``load(directory)``. It also holds
-        ``projector_config.json`` naming the files (and the sprite) for the standalone
-        projector.
-
-    Examples
-    --------
-    >>> import tempfile, warnings
-    >>> import pandas as pd
-    >>> from embedkit import Embeddings
-    >>> emb = Embeddings(["007", "cat"], [[1, 0], [0.5, 0.5]],
-    ...                  metadata=pd.DataFrame({"kind": ["agent", "animal"]}))
-    >>> out = to_projector(emb, tempfile.mkdtemp(), numeric_labels="prefix")
-    >>> print((out / "metadata.tsv").read_text(), end="")
-    label	kind
-    #007	agent
-    cat	animal
-    >>> print((out / "vectors.tsv").read_text(), end="")
-    1.0	0.0
-    0.5	0.5
-    """
-    return _to_projector(
-        emb,
-        directory,
-        columns=columns,
-        numeric_labels=numeric_labels,
-        sanitize=sanitize,
-        sprite=sprite,
-    )

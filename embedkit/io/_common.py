@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
+FORMATS = ("word2vec", "word2vec-binary", "glove", "fasttext", "npz", "projector")
+PathLike = str | os.PathLike[str]
 _MAGIC = {b"\x1f\x8b": "gzip", b"BZh": "bz2", b"\xfd7zXZ\x00": "xz"}
 _OPENERS: dict[str, Any] = {"gzip": gzip.open, "bz2": bz2.open, "xz": lzma.open}
 _SUFFIXES = {".gz": "gzip", ".bz2": "bz2", ".xz": "xz"}
