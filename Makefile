@@ -34,10 +34,10 @@ chromium:
 # The projector front end: js/src -> embedkit/static/projector.js (esbuild). The built
 # bundle is committed, so a plain `pip install` works without node; the build is
 # reproducible, so a bundle that differs from the committed one is stale.
-# `npm install`, not `npm ci`: the registry reachable here lacks rspack's optional
-# bindings for other platforms, which `npm ci` insists on.
+# `npm ci` installs exactly the committed lockfile and never rewrites it (`make test`
+# must leave every tracked file as it was).
 js: $(STAMP)
-	cd js && npm install --no-audit --no-fund --loglevel=error && npm run typecheck && npm run build
+	cd js && npm ci --no-audit --no-fund --loglevel=error && npm run typecheck && npm run build
 	cd js && npx tsc -p tsconfig.lib.json --noEmit
 	@git diff --quiet -- embedkit/static/projector.js 2>/dev/null || { \
 	  echo "embedkit/static/projector.js is stale: commit the rebuilt bundle"; exit 1; }
@@ -54,19 +54,27 @@ lab: install
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check embedkit tests benchmarks
-	$(VENV)/bin/ruff format --check embedkit tests benchmarks
+	$(VENV)/bin/ruff check embedkit tests benchmarks tools conftest.py
+	$(VENV)/bin/ruff format --check embedkit tests benchmarks tools conftest.py
 
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 
+# Inside make test a skipped test fails (root conftest.py): every part is installed here.
 unit: $(STAMP)
-	$(VENV)/bin/pytest -q embedkit tests
+	EMBEDKIT_REQUIRE_ALL=1 $(VENV)/bin/pytest -q -rs embedkit tests
 
 notebooks: $(STAMP)
 	$(VENV)/bin/pytest -q -p no:doctest --nbval --nbval-current-env notebooks -o addopts="" -o testpaths=notebooks
 
-test: install lint typecheck unit notebooks
+# `make test` must leave every tracked file as it found it (lockfile, notebooks, bundles):
+# the state of the tracked files is fingerprinted before and compared after.
+TRACKED = { git diff HEAD --binary; git ls-files -d; } 2>/dev/null | sha256sum
+test:
+	@mkdir -p build && $(TRACKED) > build/.tracked-before
+	$(MAKE) install lint typecheck unit notebooks
+	@$(TRACKED) | cmp -s - build/.tracked-before || { \
+	  echo "make test changed tracked files:"; git status --short --untracked-files=no; exit 1; }
 
 benchmarks: $(STAMP)
 	for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done

@@ -49,7 +49,7 @@ def main() -> None:
 
     texts = lee_sentences(args.n)
     t = time.perf_counter()
-    enc = SentenceEncoder(batch_size=args.batch_size, device="cpu").load()
+    enc = SentenceEncoder(batch_size=args.batch_size, device="cpu").load_model()
     print(f"model load ({enc.source_}): {time.perf_counter() - t:.1f} s")
     model = enc.model_
     log = ListObserver()

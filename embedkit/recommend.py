@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .train._interactions import RecommenderBase, _check_k, check_ratings
+from .interactions import RecommenderBase, _check_k, check_ratings
 
 __all__ = [
     "Biases",

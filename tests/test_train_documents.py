@@ -240,7 +240,7 @@ def test_saved_model_loads_in_a_fresh_process_without_embedkit(lee, tmp_path):
 # ----------------------------------------------------------------------------- sentences
 @pytest.fixture(scope="module")
 def encoder():
-    return SentenceEncoder(batch_size=4).load()  # load once for the module
+    return SentenceEncoder(batch_size=4).load_model()  # load once for the module
 
 
 SENTENCES = [
@@ -340,7 +340,7 @@ def test_hub_name_unreachable_hub_fails_with_a_clear_message(monkeypatch, tmp_pa
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         with pytest.raises(ModelUnavailableError, match="cannot be reached"):
-            SentenceEncoder(model="someone/not-cached-model").load()
+            SentenceEncoder(model="someone/not-cached-model").load_model()
 
 
 def test_lazy_public_names():

@@ -10,8 +10,9 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from .base import EpochResult, NotFittedError, Trainer
 from .corpus import check_corpus, tokenize
-from .events import ListObserver, TqdmObserver, Trainer, TrainingEvent
+from .events import ListObserver, TqdmObserver, TrainingEvent
 from .probes import AnalogyProbe, CallableProbe, WordPairsProbe
 
 _LAZY = {
@@ -28,6 +29,8 @@ _LAZY = {
 
 __all__ = [
     "AnalogyProbe",
+    "EpochResult",
+    "NotFittedError",
     "CallableProbe",
     "ListObserver",
     "TqdmObserver",

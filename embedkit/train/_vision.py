@@ -74,13 +74,14 @@ def check_images(arr: Any, what: str = "images") -> np.ndarray:
     return a
 
 
-def as_image_set(data: Any, labels: Any = None, size: int = 128) -> ImageSet:
+def as_image_set(data: Any, classes: Any = None, size: int = 128) -> ImageSet:
     """Images, names and classes from an array, a list of paths, or a data set object.
 
     A data set is anything with ``images`` and ``labels`` (``ek.datasets.digits()``,
     ``ek.datasets.image_folder(...)``); its ``target_names`` map labels to class names.
     """
     skipped: list[tuple[str, str]] = []
+    classes_given = classes
     if hasattr(data, "images") and hasattr(data, "labels"):
         images = check_images(data.images, f"{type(data).__name__}.images")
         names = list(getattr(data, "names", [f"img_{i:05d}" for i in range(len(images))]))
@@ -88,8 +89,8 @@ def as_image_set(data: Any, labels: Any = None, size: int = 128) -> ImageSet:
         target = getattr(data, "target_names", None)
         if target is not None and classes.dtype.kind in "iu":
             classes = np.asarray(target, dtype=object)[classes]
-        if labels is None:
-            labels = classes
+        if classes_given is None:
+            classes_given = classes
         skipped = list(getattr(data, "skipped", []))
     elif _is_paths(data):
         from ..datasets._images import load_images
@@ -104,10 +105,10 @@ def as_image_set(data: Any, labels: Any = None, size: int = 128) -> ImageSet:
             )
         images = check_images(data)
         names = [f"img_{i:05d}" for i in range(len(images))]
-    classes_out = None if labels is None else np.asarray(labels)
+    classes_out = None if classes_given is None else np.asarray(classes_given)
     if classes_out is not None and classes_out.shape != (len(images),):
         raise ValueError(
-            f"labels must hold one class per image ({len(images)}), got shape {classes_out.shape}"
+            f"classes must hold one class per image ({len(images)}), got shape {classes_out.shape}"
         )
     return ImageSet(images, names, classes_out, skipped)
 

@@ -27,18 +27,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, overload
 
+from ..errors import CorpusWarning, MemoryWarning, warn
+
 MAX_DOCUMENT_TOKENS = 10_000
 """gensim's limit: its trainers silently drop the tokens of a document after this many."""
 
 _TOKEN = re.compile(r"\w+(?:['’-]\w+)*")
-
-
-class CorpusWarning(UserWarning):
-    """A corpus was accepted but changed (materialised, split) on the way in."""
-
-
-class MemoryWarning(ResourceWarning):
-    """Training is estimated to need more memory than is available."""
 
 
 # ----------------------------------------------------------------------------- tokenize
@@ -349,11 +343,10 @@ class MemoryEstimate:
         """Warn (:class:`MemoryWarning`) when the estimate exceeds available memory."""
         if not self.too_large:
             return False
-        warnings.warn(
+        warn(
             f"{what} may run out of memory: {self}. Raise min_count, lower vector_size "
             "(or bucket for FastText), or train on a smaller corpus.",
             MemoryWarning,
-            stacklevel=3,
         )
         return True
 

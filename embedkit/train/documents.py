@@ -21,7 +21,6 @@ True
 from __future__ import annotations
 
 import sys
-import time
 import warnings
 import zlib
 from collections.abc import Iterable, Sequence
@@ -31,7 +30,9 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from ..errors import EmbedkitWarning
 from ..vectors import Embeddings
+from .base import EpochResult, Trainer, renamed
 from .corpus import (
     CorpusWarning,
     check_corpus,
@@ -40,8 +41,8 @@ from .corpus import (
     estimate_memory,
     split_long_documents,
 )
-from .events import Trainer
-from .probes import make_probes, run_probes
+from .params import check_positive_int, default_workers
+from .probes import make_probes
 from .sentences import SentenceEncoder
 
 __all__ = ["Doc2Vec", "SentenceEncoder"]
@@ -76,9 +77,9 @@ def _split_tagged(documents: Any, tags: Sequence[Any] | None) -> tuple[list[Any]
         )
     tagged = [hasattr(d, "words") and hasattr(d, "tags") for d in items]
     if any(tagged) and tags is not None:
-        raise ValueError("give tags either inside TaggedDocuments or as tags=, not both")
+        raise ValueError("give labels either as TaggedDocument tags or as labels=, not both")
     if tags is not None and len(tags) != len(items):
-        raise ValueError(f"{len(tags)} tags for {len(items)} documents; they must match")
+        raise ValueError(f"{len(tags)} labels for {len(items)} documents; they must match")
     words: list[Any] = []
     doc_tags: list[list[str]] = []
     for i, (doc, is_tagged) in enumerate(zip(items, tagged, strict=True)):
@@ -106,7 +107,7 @@ def _warn_untrained(corpus: list[Any], vocab: dict[str, int]) -> None:
             f"{len(empty)} document(s) have no word left after min_count (first: piece "
             f"{empty[0]}, tags {corpus[empty[0]].tags}); their vectors stay random. Lower "
             "min_count or drop them.",
-            UserWarning,
+            EmbedkitWarning,
             stacklevel=3,
         )
 
@@ -116,17 +117,20 @@ class Doc2Vec(Trainer):
 
     Parameters
     ----------
-    vector_size, window, min_count, sample, negative, hs, alpha, min_alpha
-        As in :class:`gensim.models.Doc2Vec`. The learning rate decays linearly from
-        ``alpha`` to ``min_alpha`` over the planned ``epochs``.
+    vector_size, window, min_count, sample, negative, hs
+        As in :class:`gensim.models.Doc2Vec`.
+    learning_rate, min_learning_rate : float
+        gensim's ``alpha`` and ``min_alpha``: the learning rate decays linearly from
+        ``learning_rate`` to ``min_learning_rate`` over the planned ``epochs``.
     dm : {1, 0}
         1 for PV-DM (distributed memory), 0 for PV-DBOW (distributed bag of words).
     dbow_words : {0, 1}
         With ``dm=0``, also train word vectors skip-gram style (slower, often better).
     epochs : int
         Passes over the corpus; ``stop()`` ends the run after the current one.
-    workers : int
-        Training threads (more than one is not reproducible).
+    workers : int, optional
+        Training threads (default: the machine's cores; more than one is not
+        reproducible).
     seed : int
         Seed for the initial vectors, and for :meth:`infer`.
     deterministic : bool
@@ -153,6 +157,8 @@ class Doc2Vec(Trainer):
     """
 
     param_choices: ClassVar[dict[str, tuple[Any, ...]]] = {"dm": (1, 0), "dbow_words": (0, 1)}
+    unit = "words/s"
+    """Raw corpus words read per second (as for Word2Vec)."""
 
     def __init__(
         self,
@@ -165,9 +171,9 @@ class Doc2Vec(Trainer):
         hs: int = 0,
         dbow_words: int = 0,
         epochs: int = 10,
-        alpha: float = 0.025,
-        min_alpha: float = 0.0001,
-        workers: int = 3,
+        learning_rate: float = 0.025,
+        min_learning_rate: float = 0.0001,
+        workers: int | None = None,
         seed: int = 1,
         deterministic: bool = False,
         probes: Any = None,
@@ -183,14 +189,12 @@ class Doc2Vec(Trainer):
         self.hs = hs
         self.dbow_words = dbow_words
         self.epochs = epochs
-        self.alpha = alpha
-        self.min_alpha = min_alpha
+        self.learning_rate = learning_rate
+        self.min_learning_rate = min_learning_rate
         self.workers = workers
         self.seed = seed
         self.deterministic = deterministic
         self.probes = probes
-        self.model_: Any = None
-        self.embeddings_: Embeddings | None = None
 
     def __repr__(self) -> str:
         kind = "PV-DM" if self.dm else "PV-DBOW"
@@ -198,27 +202,27 @@ class Doc2Vec(Trainer):
 
     # ----------------------------------------------------------------- checks
     def _check_params(self) -> None:
-        for name in ("vector_size", "epochs", "window", "min_count", "workers"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-                raise ValueError(f"Doc2Vec {name} must be a positive integer, got {value!r}")
+        for name in ("vector_size", "epochs", "window", "min_count"):
+            check_positive_int(self, name)
+        if self.workers is not None:
+            check_positive_int(self, "workers")
         if self.dm not in (0, 1):
             raise ValueError(f"Doc2Vec dm must be 1 (PV-DM) or 0 (PV-DBOW), got {self.dm!r}")
-        if not 0 < self.min_alpha <= self.alpha:
+        if not 0 < self.min_learning_rate <= self.learning_rate:
             raise ValueError(
-                f"Doc2Vec needs 0 < min_alpha <= alpha; got alpha={self.alpha}, "
-                f"min_alpha={self.min_alpha}"
+                "Doc2Vec needs 0 < min_learning_rate <= learning_rate; got "
+                f"learning_rate={self.learning_rate}, min_learning_rate={self.min_learning_rate}"
             )
         if not self.hs and self.negative < 1:
             raise ValueError("Doc2Vec with hs=0 needs negative >= 1 (else nothing is trained)")
 
     def _corpus(
-        self, documents: Any, tags: Sequence[Any] | None, texts: Sequence[str] | None
+        self, documents: Any, labels: Sequence[Any] | None, texts: Sequence[str] | None
     ) -> tuple[list[Any], pd.DataFrame]:
         """gensim TaggedDocuments (long ones split) and per-tag metadata."""
         from gensim.models.doc2vec import TaggedDocument
 
-        words, doc_tags = _split_tagged(documents, tags)
+        words, doc_tags = _split_tagged(documents, labels)
         if texts is not None and len(texts) != len(words):
             raise ValueError(f"{len(texts)} texts for {len(words)} documents; they must match")
         docs = check_corpus(words, "documents", max_len=sys.maxsize, one_shot="error")
@@ -239,10 +243,11 @@ class Doc2Vec(Trainer):
         return corpus, meta
 
     # ----------------------------------------------------------------- training
+    @renamed(tags="labels")
     def fit(
         self,
         documents: Any,
-        tags: Sequence[Any] | None = None,
+        labels: Sequence[Any] | None = None,
         texts: Sequence[str] | None = None,
     ) -> Doc2Vec:
         """Train on ``documents`` (token lists or gensim ``TaggedDocument`` s).
@@ -250,9 +255,10 @@ class Doc2Vec(Trainer):
         Parameters
         ----------
         documents : list of token lists, or of TaggedDocument
-            Token lists are tagged by position ("0", "1", ...) unless ``tags`` is given.
-        tags : sequence, optional
-            One tag per document (str or int; labels become ``str(tag)``).
+            Token lists are labelled by position ("0", "1", ...) unless ``labels`` is given.
+        labels : sequence, optional
+            One label per document (str or int; the rows of ``embeddings_`` are
+            ``str(label)``); gensim calls them tags.
         texts : sequence of str, optional
             The original texts, shown in ``embeddings_.metadata["text"]`` (default: the
             first words of each document).
@@ -261,13 +267,13 @@ class Doc2Vec(Trainer):
 
         self._check_params()
         make_probes(self.probes)  # a bad probe fails before training, not after epoch 1
-        corpus, meta = self._corpus(documents, tags, texts)
+        corpus, meta = self._corpus(documents, labels, texts)
+        workers = 1 if self.deterministic else default_workers(self.workers)
         model = GensimDoc2Vec(
             vector_size=self.vector_size, dm=self.dm, window=self.window,
             min_count=self.min_count, sample=self.sample, negative=self.negative, hs=self.hs,
-            dbow_words=self.dbow_words, epochs=self.epochs, alpha=self.alpha,
-            min_alpha=self.min_alpha, workers=1 if self.deterministic else self.workers,
-            seed=self.seed,
+            dbow_words=self.dbow_words, epochs=self.epochs, alpha=self.learning_rate,
+            min_alpha=self.min_learning_rate, workers=workers, seed=self.seed,
         )  # fmt: skip
         model.build_vocab(corpus)
         _warn_untrained(corpus, model.wv.key_to_index)
@@ -277,33 +283,26 @@ class Doc2Vec(Trainer):
         )  # fmt: skip
         self.memory_estimate_.warn_if_too_large("Doc2Vec training")
         self.model_, self._meta = model, meta
-        self._train_epochs(corpus, make_probes(self.probes))
-        return self
+        epochs, a0, a1 = int(self.epochs), float(self.learning_rate), float(self.min_learning_rate)
 
-    def _train_epochs(self, corpus: list[Any], probes: list[Any]) -> None:
-        model, epochs = self.model_, int(self.epochs)
-        self._begin()
-        try:
-            step = (self.alpha - self.min_alpha) / epochs
-            for epoch in range(1, epochs + 1):
-                t0 = time.perf_counter()
-                model.train(
-                    corpus, total_examples=model.corpus_count, epochs=1,
-                    start_alpha=self.alpha - step * (epoch - 1),
-                    end_alpha=self.alpha - step * epoch,
-                )  # fmt: skip
-                speed = model.corpus_total_words / max(time.perf_counter() - t0, 1e-9)
-                self.epochs_done_ = epoch
-                self.embeddings_ = self._document_embeddings()
-                metrics = run_probes(probes, self.embeddings_) if probes else None
-                self._emit(epoch, None, speed, "words/s", metrics)
-                if self.stop_requested:
-                    break
-        finally:
+        def step(epoch: int) -> EpochResult:
+            start, end = self._linear_rate(a0, a1, epoch, epochs)
+            model.train(
+                corpus, total_examples=model.corpus_count, epochs=1,
+                start_alpha=start, end_alpha=end,
+            )  # fmt: skip
+            # gensim's Doc2Vec.train returns nothing; one epoch reads every corpus word,
+            # the same count Word2Vec's train() returns as its raw word count
+            return EpochResult(loss=None, items=model.corpus_total_words)
+
+        def end() -> None:
             # gensim's train(epochs=1) overwrote these; infer() and model_ users need the plan
-            model.epochs, model.alpha, model.min_alpha = epochs, self.alpha, self.min_alpha
+            model.epochs, model.alpha, model.min_alpha = epochs, a0, a1
             model.callbacks = ()
-            self._finish()
+            self.embeddings_ = self._document_embeddings()
+
+        self._run_epochs(step, current=self._document_embeddings, end=end)
+        return self
 
     def _document_embeddings(self) -> Embeddings:
         keys = [str(k) for k in self.model_.dv.index_to_key]
@@ -311,11 +310,6 @@ class Doc2Vec(Trainer):
         return Embeddings(keys, self.model_.dv.vectors, metadata=meta)
 
     # ----------------------------------------------------------------- inference
-    def _require_fit(self) -> Any:
-        if self.model_ is None:
-            raise RuntimeError("this Doc2Vec is not fitted yet; call fit(documents) first")
-        return self.model_
-
     def infer(self, tokens: Sequence[str], epochs: int | None = None) -> np.ndarray:
         """A vector for a new document, the same on every call (and in every process).
 
@@ -334,7 +328,7 @@ class Doc2Vec(Trainer):
         """
         from gensim.models import doc2vec_inner as inner
 
-        model = self._require_fit()
+        model = self._check_fitted("model_")
         if isinstance(tokens, str | bytes):
             raise TypeError("infer() takes a list of tokens, not a str; use ek.tokenize(text)")
         words = check_corpus([tokens], "tokens", max_len=sys.maxsize)[0]
@@ -342,7 +336,7 @@ class Doc2Vec(Trainer):
             warnings.warn(
                 f"none of the {len(words)} tokens is in the vocabulary; the inferred vector "
                 "carries no information",
-                UserWarning,
+                EmbedkitWarning,
                 stacklevel=2,
             )
         size, n_epochs = model.dv.vector_size, int(epochs or self.epochs)
@@ -350,7 +344,8 @@ class Doc2Vec(Trainer):
         vec = ((rng.random(size) - 0.5) / size).astype(np.float32).reshape(1, size)
         lockf, work = np.ones(1, dtype=np.float32), np.zeros(model.layer1_size, dtype=np.float32)
         neu1 = np.zeros(model.layer1_size, dtype=np.float32)
-        alpha, delta = self.alpha, (self.alpha - self.min_alpha) / max(n_epochs - 1, 1)
+        alpha = float(self.learning_rate)
+        delta = (alpha - self.min_learning_rate) / max(n_epochs - 1, 1)
         kw = dict(learn_words=False, learn_hidden=False, doctag_vectors=vec, doctags_lockf=lockf)
         # the training's random state is put back, so inferring (e.g. in a probe between
         # epochs) never changes what the rest of the training does
@@ -384,15 +379,18 @@ class Doc2Vec(Trainer):
         if texts is not None and len(texts) != len(docs):
             raise ValueError(f"{len(texts)} texts for {len(docs)} documents; they must match")
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)
+            warnings.simplefilter("ignore", EmbedkitWarning)
             vectors = np.stack([self.infer(d, epochs=epochs) for d in docs])
         shown = texts if texts is not None else [" ".join(d[:_PREVIEW_WORDS]) for d in docs]
         names = range(len(docs)) if labels is None else labels
         return Embeddings(names, vectors, metadata={"text": [_preview(t) for t in shown]})
 
-    def save(self, path: str | Path) -> Path:
-        """Save the gensim model (``Doc2Vec.load(path)`` in gensim reads it back)."""
-        model = self._require_fit()
+    def _save_state(self, folder: Path) -> None:
+        model = self._check_fitted("model_")
         model.callbacks = ()
-        model.save(str(path))
-        return Path(path)
+        model.save(str(folder / "model.gensim"))
+
+    def _load_state(self, folder: Path) -> None:
+        from gensim.models.doc2vec import Doc2Vec as GensimDoc2Vec
+
+        self.model_ = GensimDoc2Vec.load(str(folder / "model.gensim"))

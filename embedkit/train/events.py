@@ -1,8 +1,9 @@
 """Training events shared by every trainer, and the observers that receive them.
 
-A trainer calls :meth:`Trainer._emit` once per epoch (and ``on_start`` / ``on_end``
-around the run). Observers are plain callables or objects with ``on_start``,
-``on_event`` and ``on_end`` methods: the dashboard widget, a tqdm bar, or a list.
+The trainers' one epoch loop (:meth:`embedkit.train.base.Trainer._run_epochs`) sends
+one event per epoch (and ``on_start`` / ``on_end`` around the run). Observers are plain
+callables or objects with ``on_start``, ``on_event`` and ``on_end`` methods: the dashboard
+widget, a tqdm bar, or a list.
 
 Examples
 --------
@@ -18,13 +19,9 @@ Examples
 from __future__ import annotations
 
 import math
-import threading
-import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
-
-import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -126,127 +123,13 @@ class TqdmObserver:
             self._bar = None
 
 
-def _call(obs: Any, method: str, arg: Any) -> None:
+def call_observer(obs: Any, method: str, arg: Any) -> None:
+    """Call ``obs.<method>(arg)``; a plain callable gets only ``on_event``."""
     fn = getattr(obs, method, None)
     if fn is not None:
         fn(arg)
     elif method == "on_event" and callable(obs):
         obs(arg)
-
-
-class Trainer:
-    """Base for every embedkit trainer (scikit-learn style).
-
-    Subclasses store parameters in ``__init__``, implement ``fit(data)`` returning
-    ``self``, set ``embeddings_``, and call ``_begin``, ``_emit`` per epoch, ``_finish``.
-    ``stop()`` (from any thread, e.g. the dashboard's Stop button) ends training after
-    the current epoch, keeping what was learned.
-    """
-
-    epochs: int = 1
-
-    def __init__(self, observers: Iterable[Any] = ()) -> None:
-        self.observers: list[Any] = list(observers)
-        self._stop_event = threading.Event()
-        self._t0 = 0.0
-        self._rows: list[dict[str, Any]] = []
-        self.history_: pd.DataFrame = pd.DataFrame()
-        self.stopped_ = False
-
-    # -- control -----------------------------------------------------------------
-    def stop(self) -> None:
-        """Ask training to end after the current epoch; what was learned is kept."""
-        self._stop_event.set()
-
-    @property
-    def stop_requested(self) -> bool:
-        """True once :meth:`stop` was called during the current run."""
-        return self._stop_event.is_set()
-
-    def add_observer(self, observer: Any) -> None:
-        """Send this trainer's events to ``observer`` (callable or on_event object)."""
-        self.observers.append(observer)
-
-    def remove_observer(self, observer: Any) -> None:
-        """Stop sending events to ``observer``."""
-        if observer in self.observers:
-            self.observers.remove(observer)
-
-    # -- for subclasses ------------------------------------------------------------
-    def _begin(self) -> None:
-        self._stop_event.clear()
-        self.stopped_ = False
-        self._rows = []
-        self.history_ = pd.DataFrame()
-        self._t0 = time.perf_counter()
-        for obs in list(self.observers):
-            _call(obs, "on_start", self)
-
-    def _emit(
-        self,
-        epoch: int,
-        loss: float | None,
-        throughput: float | None,
-        unit: str,
-        metrics: dict[str, float] | None = None,
-        *,
-        stage: str = "epoch",
-        progress: float | None = None,
-    ) -> TrainingEvent:
-        """Send one event to every observer; only ``stage="epoch"`` events go to ``history_``.
-
-        ``progress`` (0..1) defaults to ``epoch / epochs``; batch events pass their own.
-        """
-        if progress is None:
-            progress = epoch / max(1, int(self.epochs))
-        event = TrainingEvent(
-            epoch=epoch,
-            epochs=int(self.epochs),
-            loss=loss,
-            throughput=throughput,
-            unit=unit,
-            elapsed=time.perf_counter() - self._t0,
-            metrics=dict(metrics or {}),
-            stage=stage,
-            progress=min(1.0, max(0.0, progress)),
-        )
-        if stage == "epoch":
-            self._rows.append(event.as_row())
-            self.history_ = pd.DataFrame(self._rows)
-        for obs in list(self.observers):
-            _call(obs, "on_event", event)
-        return event
-
-    def _finish(self) -> None:
-        self.stopped_ = self._stop_event.is_set()
-        for obs in list(self.observers):
-            _call(obs, "on_end", self)
-
-    def get_params(self) -> dict[str, Any]:
-        """Constructor parameters and their current values (for the dashboard's controls)."""
-        import inspect
-
-        sig = inspect.signature(type(self).__init__)
-        return {
-            name: getattr(self, name)
-            for name in sig.parameters
-            if name not in ("self", "observers") and hasattr(self, name)
-        }
-
-    def set_params(self, **params: Any) -> Trainer:
-        """Change constructor parameters before the next ``fit``."""
-        valid = self.get_params()
-        for key, value in params.items():
-            if key not in valid:
-                raise ValueError(f"unknown parameter {key!r}; valid: {', '.join(valid)}")
-            setattr(self, key, value)
-        return self
-
-    def dashboard(self, data: Any, **kwargs: Any) -> Any:
-        """A :class:`~embedkit.widgets.dashboard.TrainingDashboard` for this trainer."""
-        from ..widgets.dashboard import TrainingDashboard
-
-        return TrainingDashboard(self, data, **kwargs)
 
 
 Probe = Callable[[Any], dict[str, float]]

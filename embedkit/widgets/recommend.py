@@ -78,7 +78,7 @@ class RecommendationExplorer:
     def __init__(
         self, model: Any, k: int = 10, projector: bool = True, max_items: int = 2000
     ) -> None:
-        from ..train._interactions import _check_k
+        from ..interactions import _check_k
 
         if not hasattr(model, "items_") or not hasattr(model, "user_history"):
             raise TypeError(

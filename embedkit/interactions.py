@@ -16,6 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .errors import EmbedkitWarning, NotFittedError
+
 COLD_START = "cold start: no ratings for this user, so the most popular items"
 PERSONAL = "personalised"
 
@@ -100,7 +102,7 @@ def _aggregate_duplicates(out: pd.DataFrame, user: str, item: str) -> pd.DataFra
     warnings.warn(
         f"{n_pairs} duplicate ({user}, {item}) pairs ({int(dup.sum())} rows): their ratings "
         "were averaged, keeping the latest timestamp",
-        UserWarning,
+        EmbedkitWarning,
         stacklevel=3,
     )
     agg: dict[str, str] = {"rating": "mean"}
@@ -196,9 +198,14 @@ class RecommenderBase:
     def _scores(self, rows: np.ndarray) -> np.ndarray:
         raise NotImplementedError
 
-    def _check_fitted(self) -> None:
-        if not hasattr(self, "user_index_"):
-            raise RuntimeError(f"{type(self).__name__} is not fitted yet; call fit(ratings) first")
+    def _check_fitted(self, attribute: str = "user_index_") -> Any:
+        """The learned ``attribute``, or :class:`~embedkit.errors.NotFittedError`."""
+        value = getattr(self, attribute, None)
+        if value is None:
+            raise NotFittedError(
+                f"this {type(self).__name__} is not fitted yet; call fit(...) first"
+            )
+        return value
 
     # ------------------------------------------------------------------ queries
     def top_k(
