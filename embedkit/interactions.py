@@ -9,14 +9,13 @@ the same clear errors everywhere and every model is evaluated the same way.
 from __future__ import annotations
 
 import difflib
-import warnings
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .errors import EmbedkitWarning, NotFittedError
+from .errors import EmbedkitWarning, NotFittedError, warn
 
 COLD_START = "cold start: no ratings for this user, so the most popular items"
 PERSONAL = "personalised"
@@ -99,11 +98,10 @@ def _aggregate_duplicates(out: pd.DataFrame, user: str, item: str) -> pd.DataFra
     if not dup.any():
         return out.reset_index(drop=True)
     n_pairs = int(out[dup].drop_duplicates(["user", "item"]).shape[0])
-    warnings.warn(
+    warn(
         f"{n_pairs} duplicate ({user}, {item}) pairs ({int(dup.sum())} rows): their ratings "
         "were averaged, keeping the latest timestamp",
         EmbedkitWarning,
-        stacklevel=3,
     )
     agg: dict[str, str] = {"rating": "mean"}
     if "timestamp" in out.columns:

@@ -48,7 +48,7 @@ def test_word2vec_results(w2v, lee):
     assert meta["count"].tolist() == [counts[w] for w in emb.labels]
     assert meta["count"].is_monotonic_decreasing and meta["count"].min() >= 2
     hist = w2v.history_
-    assert hist.columns.tolist() == ["epoch", "loss", "words_per_sec", "elapsed"]
+    assert hist.columns.tolist() == ["epoch", "loss", "words_per_sec", "elapsed", "mean_cosine"]
     assert hist["epoch"].tolist() == [1, 2, 3]
     assert (hist["loss"] > 0).all() and (hist["words_per_sec"] > 0).all()
     assert hist["elapsed"].is_monotonic_increasing
@@ -164,8 +164,10 @@ def test_tqdm_observer_shows_the_memory_estimate(lee, capsys):
 def test_bad_parameters():
     with pytest.raises(ValueError, match="vector_size must be a positive integer"):
         Word2Vec(vector_size=0).fit([["a"]])
-    with pytest.raises(ValueError, match="min_alpha"):
-        Word2Vec(alpha=0.01, min_alpha=0.1).fit([["a"]])
+    with pytest.raises(ValueError, match="min_learning_rate"):
+        Word2Vec(learning_rate=0.01, min_learning_rate=0.1).fit([["a"]])
+    with pytest.raises(TypeError, match="'alpha'; it is now called 'learning_rate'"):
+        Word2Vec(alpha=0.01)
     with pytest.raises(RuntimeError, match="not fitted"):
         FastText().vector("a")
 
@@ -248,7 +250,9 @@ def test_glove_trains_loss_falls_and_is_deterministic(lee):
     np.testing.assert_array_equal(a.embeddings_.vectors, b.embeddings_.vectors)
     loss = a.history_["loss"].to_numpy()
     assert (np.diff(loss) < 0).all()
-    assert a.history_.columns.tolist() == ["epoch", "loss", "pairs_per_sec", "elapsed"]
+    assert a.history_.columns.tolist() == [
+        "epoch", "loss", "pairs_per_sec", "elapsed", "mean_cosine"
+    ]  # fmt: skip
     assert a.embeddings_.metadata["count"].is_monotonic_decreasing
     assert a.cooccurrence_.shape == (len(a.embeddings_),) * 2
     assert a.count_seconds_ > 0
@@ -263,7 +267,7 @@ def test_glove_stop(lee):
 
 
 def test_glove_bad_input():
-    with pytest.raises(ValueError, match="x_max must be positive"):
+    with pytest.raises(ValueError, match="x_max must be a positive number"):
         GloVe(x_max=0).fit([["a"]])
     with pytest.raises(ValueError, match="min_count=2 leaves no vocabulary"):
         GloVe(min_count=2).fit([["a", "b"]])

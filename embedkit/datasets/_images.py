@@ -28,6 +28,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ..errors import EmbedkitWarning, warn
+
 
 # ----------------------------------------------------------------------------- digits
 @dataclass(frozen=True)
@@ -165,9 +167,7 @@ def load_images(
     if skipped:
         shown = "; ".join(f"{p} ({why})" for p, why in skipped[:5])
         more = f" and {len(skipped) - 5} more" if len(skipped) > 5 else ""
-        warnings.warn(
-            f"skipped {len(skipped)} unreadable image file(s): {shown}{more}", stacklevel=3
-        )
+        warn(f"skipped {len(skipped)} unreadable image file(s): {shown}{more}", EmbedkitWarning)
     if not out:
         raise ValueError(f"none of the {len(paths)} files could be read as an image")
     return np.stack(out), kept, skipped
@@ -219,7 +219,7 @@ def image_folder(path: str | os.PathLike[str], size: int = 128) -> ImageFolder:
     if skipped:
         shown = "; ".join(f"{p} ({why})" for p, why in skipped[:5])
         more = f" and {len(skipped) - 5} more" if len(skipped) > 5 else ""
-        warnings.warn(f"{root}: skipped {len(skipped)} file(s): {shown}{more}", stacklevel=2)
+        warn(f"{root}: skipped {len(skipped)} file(s): {shown}{more}", EmbedkitWarning)
     del caught
     index = {name: i for (_, i), name in zip(files, rel, strict=True)}
     labels = np.array([index[name] for name in kept], dtype=np.int64)

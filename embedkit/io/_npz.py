@@ -22,7 +22,6 @@ Examples
 from __future__ import annotations
 
 import json
-import warnings
 import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ..errors import EmbedkitWarning, warn
 from ._common import FormatError, Parts, atomic_writer
 
 if TYPE_CHECKING:
@@ -132,10 +132,9 @@ def _encode_text_column(col: pd.Series, key: str, arrays: dict[str, np.ndarray])
     codes = np.fromiter((_missing_code(v) for v in values), dtype=np.int8, count=len(values))
     present = values[codes == 0]
     if any(not isinstance(v, str) for v in present):
-        warnings.warn(
+        warn(
             f"metadata column {col.name!r} holds non-text objects; they are stored as text",
-            UserWarning,
-            stacklevel=4,
+            EmbedkitWarning,
         )
     texts = ["" if c else str(v) for v, c in zip(values, codes, strict=True)]
     info: dict[str, Any] = {"kind": "text", **_encode_strings(texts, key, arrays)}

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ..errors import EmbedkitWarning, warn
 from ._common import FormatError, Parts, atomic_writer, check_file
 from ._text import format_rows
 
@@ -135,7 +136,7 @@ def _sprite_for(emb: Embeddings, sprite: bool | None) -> np.ndarray | None:
         )
         if sprite:
             raise ValueError(msg)
-        warnings.warn(msg + "; no sprite written", UserWarning, stacklevel=3)
+        warn(msg + "; no sprite written", EmbedkitWarning)
         return None
     padded = np.zeros((side * side, h, w, c), dtype=np.uint8)
     padded[:n] = images
@@ -214,11 +215,10 @@ def _check_labels(labels: list[str], has_header: bool, numeric_labels: str) -> l
     if numeric_labels == "error":
         raise ValueError(f"{what}. Pass numeric_labels='prefix' to write them as '#007'")
     if numeric_labels == "warn":
-        warnings.warn(
+        warn(
             f"{what} (e.g. '007' as 7). Pass numeric_labels='prefix' to write them with a "
             f"{NUMERIC_PREFIX!r} prefix",
-            UserWarning,
-            stacklevel=4,
+            EmbedkitWarning,
         )
         return labels
     out = list(labels)

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import os
 import re
-import warnings
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -170,11 +169,10 @@ def check_corpus(
                 "after the first pass. Pass a list, e.g. list(corpus), or an object whose "
                 "__iter__ starts over."
             )
-        warnings.warn(
+        warn(
             f"{name} is a one-shot iterator ({what}); it was read into memory because "
             "training needs several passes. Pass a list or a re-iterable object to avoid this.",
             CorpusWarning,
-            stacklevel=2,
         )
     docs = [_check_document(doc, i, name) for i, doc in enumerate(corpus)]
     n_tokens = sum(len(d) for d in docs)
@@ -230,12 +228,11 @@ def split_long_documents(
             out.append(doc[start : start + max_len])
             origin.append(i)
     longest = max(len(docs[i]) for i in long)
-    warnings.warn(
+    warn(
         f"{len(long)} document(s) of {name} are longer than {max_len:,} tokens (longest "
         f"{longest:,}, {name}[{long[0]}]); they were split into pieces of at most {max_len:,} "
         "tokens (gensim would silently drop everything after token 10,000)",
         CorpusWarning,
-        stacklevel=3,
     )
     return (out, origin) if return_index else out
 

@@ -30,11 +30,10 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from ..errors import EmbedkitWarning
+from ..errors import CorpusWarning, EmbedkitWarning, warn
 from ..vectors import Embeddings
 from .base import EpochResult, Trainer, renamed
 from .corpus import (
-    CorpusWarning,
     check_corpus,
     check_vocabulary,
     count_words,
@@ -69,11 +68,10 @@ def _split_tagged(documents: Any, tags: Sequence[Any] | None) -> tuple[list[Any]
         ) from None
     items = list(documents)
     if one_shot:
-        warnings.warn(
+        warn(
             f"documents is a one-shot iterator ({type(documents).__name__}); it was read into "
             "memory because training needs several passes. Pass a list to avoid this.",
             CorpusWarning,
-            stacklevel=3,
         )
     tagged = [hasattr(d, "words") and hasattr(d, "tags") for d in items]
     if any(tagged) and tags is not None:
@@ -103,12 +101,11 @@ def _warn_untrained(corpus: list[Any], vocab: dict[str, int]) -> None:
     """Warn about documents none of whose words survived ``min_count`` (never trained)."""
     empty = [i for i, doc in enumerate(corpus) if not any(w in vocab for w in doc.words)]
     if empty:
-        warnings.warn(
+        warn(
             f"{len(empty)} document(s) have no word left after min_count (first: piece "
             f"{empty[0]}, tags {corpus[empty[0]].tags}); their vectors stay random. Lower "
             "min_count or drop them.",
             EmbedkitWarning,
-            stacklevel=3,
         )
 
 
@@ -333,11 +330,10 @@ class Doc2Vec(Trainer):
             raise TypeError("infer() takes a list of tokens, not a str; use ek.tokenize(text)")
         words = check_corpus([tokens], "tokens", max_len=sys.maxsize)[0]
         if not any(w in model.wv.key_to_index for w in words):
-            warnings.warn(
+            warn(
                 f"none of the {len(words)} tokens is in the vocabulary; the inferred vector "
                 "carries no information",
                 EmbedkitWarning,
-                stacklevel=2,
             )
         size, n_epochs = model.dv.vector_size, int(epochs or self.epochs)
         rng = np.random.default_rng([self.seed, zlib.crc32(" ".join(words).encode("utf-8"))])

@@ -142,8 +142,10 @@ class GloVe(Trainer):
         ``learning_rate_`` holds the value used.
     epochs : int
         Passes over the non-zero co-occurrences.
-    batch_size : int
-        Co-occurrence entries per AdaGrad step.
+    batch_size : int or "auto"
+        Co-occurrence entries per AdaGrad step. ``"auto"``: about half the vocabulary size
+        as a power of two, clipped to 1,024-32,768 (``batch_size_``); much bigger batches
+        diverge on small vocabularies.
     workers : int or None
         torch threads during training (None: torch's setting).
     seed : int
@@ -188,7 +190,7 @@ class GloVe(Trainer):
         alpha: float = 0.75,
         learning_rate: float | str = "auto",
         epochs: int = 25,
-        batch_size: int = 32_768,
+        batch_size: int | str = "auto",
         workers: int | None = None,
         seed: int = 1,
         deterministic: bool = False,
@@ -219,8 +221,10 @@ class GloVe(Trainer):
         )
 
     def _check_params(self) -> None:
-        for name in ("vector_size", "window", "min_count", "epochs", "batch_size"):
+        for name in ("vector_size", "window", "min_count", "epochs"):
             check_positive_int(self, name)
+        if self.batch_size != "auto":
+            check_positive_int(self, "batch_size")
         if self.workers is not None:
             check_positive_int(self, "workers")
         check_positive(self, "alpha")
@@ -228,8 +232,16 @@ class GloVe(Trainer):
             if getattr(self, name) != "auto":
                 check_positive(self, name)
 
-    def _resolve(self, counts: np.ndarray) -> None:
-        """``x_max_`` and ``learning_rate_``: the user's values, or chosen from the counts."""
+    def _resolve(self, counts: np.ndarray, n_words: int) -> None:
+        """``x_max_``, ``learning_rate_``, ``batch_size_``: the user's values, or chosen."""
+        if self.batch_size == "auto":
+            # about two entries per word row and batch: batched AdaGrad steps then stay
+            # close to glove.c's one-entry-at-a-time updates (bigger batches diverge on
+            # small vocabularies)
+            power = 2 ** int(np.floor(np.log2(max(n_words, 2) / 2)))
+            self.batch_size_ = int(np.clip(power, 1024, 32_768))
+        else:
+            self.batch_size_ = int(self.batch_size)
         if self.x_max == "auto":
             top = np.quantile(counts, 1.0 - AUTO_X_MAX_SHARE) if counts.size else 1.0
             self.x_max_ = float(np.clip(round(float(top), 1), 1.0, 100.0))
@@ -265,7 +277,7 @@ class GloVe(Trainer):
                 f"no two of the {len(vocab)} vocabulary words occur within window="
                 f"{self.window} of each other; nothing to train on"
             )
-        self._resolve(self.cooccurrence_.data)
+        self._resolve(self.cooccurrence_.data, len(vocab))
         meta = pd.DataFrame({"count": np.array([counts[w] for w in vocab], dtype=np.int64)})
         state = _GloVeState(self, len(vocab))
 
@@ -303,7 +315,7 @@ class _GloVeState:
         self.gW, self.gC = torch.ones_like(self.W), torch.ones_like(self.C)
         self.gbw, self.gbc = torch.ones_like(self.bw), torch.ones_like(self.bc)
         self.lr = float(cfg.learning_rate_)
-        self.batch = int(cfg.batch_size)
+        self.batch = int(cfg.batch_size_)
 
     def epoch(self) -> float:
         """One pass over the shuffled entries; returns the mean weighted loss."""

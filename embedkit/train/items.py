@@ -16,7 +16,7 @@ Examples
 >>> mf.items_
 Embeddings(3 labels × 4 dims)
 >>> mf.history_.columns.tolist()
-['epoch', 'loss', 'ratings_per_sec', 'elapsed', 'train_rmse']
+['epoch', 'loss', 'ratings_per_sec', 'elapsed', 'train_rmse', 'mean_cosine']
 >>> mf.recommend(1, k=1).attrs["reason"]
 'personalised'
 """
@@ -90,6 +90,8 @@ class MatrixFactorization(RecommenderBase, Trainer):
     """
 
     param_choices: ClassVar[dict[str, tuple[str, ...]]] = {"kind": ("explicit", "implicit")}
+    unit = "ratings/s"
+    uses_torch = True
 
     def __init__(
         self,

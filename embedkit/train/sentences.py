@@ -19,7 +19,6 @@ import importlib
 import os
 import socket
 import time
-import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
@@ -28,7 +27,7 @@ from urllib.parse import urlparse
 import numpy as np
 
 from .._deps import require
-from ..errors import EmbedkitWarning
+from ..errors import EmbedkitWarning, warn
 from ..vectors import Embeddings
 from .base import Trainer
 
@@ -285,9 +284,8 @@ class SentenceEncoder(Trainer):
         finally:
             self._finish()
         if done < n:
-            warnings.warn(
+            warn(
                 f"encoding was stopped: {done} of {n} texts were encoded and kept",
                 EmbedkitWarning,
-                stacklevel=3,
             )
         return done

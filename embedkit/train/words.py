@@ -15,7 +15,7 @@ Examples
 >>> w2v.embeddings_
 Embeddings(4 labels × 8 dims)
 >>> w2v.history_.columns.tolist()
-['epoch', 'loss', 'words_per_sec', 'elapsed']
+['epoch', 'loss', 'words_per_sec', 'elapsed', 'mean_cosine']
 """
 
 from __future__ import annotations

@@ -26,12 +26,11 @@ import html
 import io
 import threading
 import time
-import warnings
 from typing import Any
 
 import pandas as pd
 
-from ..errors import EmbedkitWarning
+from ..errors import EmbedkitWarning, warn
 from ..train.events import TrainingEvent
 
 # While training, the chart re-renders at most every _RENDER_MIN seconds and never more often
@@ -77,11 +76,10 @@ def _reusable(data: Any) -> Any:
         return data
     if not one_shot:
         return data
-    warnings.warn(
+    warn(
         f"the dashboard's data is a one-shot iterator ({type(data).__name__}); it was read into "
         "a list so that every run trains on all of it",
         EmbedkitWarning,
-        stacklevel=3,
     )
     return list(data)
 
