@@ -1,4 +1,9 @@
-"""Layers: ``embedkit.io`` and ``embedkit.datasets`` take part in no import cycle.
+"""Layers point down: no import cycle in embedkit except the display hand-offs.
+
+An object hands itself to its widget only when displayed (``Embeddings`` to the projector
+and to its static plot, a trainer to its dashboard): those edges point up on purpose and
+are the only ones allowed to (:data:`DISPLAY_HANDOFFS`). Everything else must form a
+directed acyclic graph, so a new cycle or upward import fails here.
 
 The import graph is read from the source (``ast``), imports inside functions included
 and ``if TYPE_CHECKING:`` blocks left out, as in import-linter; importing a submodule
@@ -8,12 +13,19 @@ is an edge to that submodule, not to its package's ``__init__``.
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 PKG = Path(__file__).resolve().parents[1] / "embedkit"
 LAYERED = ("embedkit.io", "embedkit.datasets")
+DISPLAY_HANDOFFS = {
+    ("embedkit.vectors", "embedkit.widgets.projector"),  # Embeddings._repr_mimebundle_
+    ("embedkit.vectors", "embedkit.plot"),  # Embeddings.plot(): the static fallback
+    ("embedkit.train.base", "embedkit.widgets.dashboard"),  # Trainer.dashboard()
+}
 
 
 def _module_name(path: Path) -> str:
@@ -86,3 +98,55 @@ def test_submodules_never_import_their_package():
         package = name.rpartition(".")[0]
         if package in LAYERED:
             assert package not in GRAPH[name], f"{name} imports {package}"
+
+
+def _cycles_without_handoffs() -> list[list[str]]:
+    graph = {a: {b for b in bs if (a, b) not in DISPLAY_HANDOFFS} for a, bs in GRAPH.items()}
+    found, state = [], dict.fromkeys(graph, 0)  # 0 new, 1 on the path, 2 done
+
+    def visit(node: str, path: list[str]) -> None:
+        state[node] = 1
+        for nxt in sorted(graph[node]):
+            if state[nxt] == 1:
+                found.append([*path[path.index(nxt) :], nxt])
+            elif state[nxt] == 0:
+                visit(nxt, [*path, nxt])
+        state[node] = 2
+
+    for start in sorted(graph):
+        if state[start] == 0:
+            visit(start, [start])
+    return found
+
+
+def test_no_import_cycle_anywhere_but_display_handoffs():
+    cycles = _cycles_without_handoffs()
+    assert not cycles, "; ".join(" -> ".join(c) for c in cycles)
+
+
+def test_handoffs_are_still_real_edges():
+    """A hand-off that no longer exists must leave the allowed list (it would hide one)."""
+    for a, b in DISPLAY_HANDOFFS:
+        assert b in GRAPH[a], f"{a} no longer imports {b}: drop it from DISPLAY_HANDOFFS"
+
+
+def test_lower_layers_never_import_train_or_widgets():
+    lower = [m for m in MODULES if not m.startswith(("embedkit.train", "embedkit.widgets"))]
+    for name in lower:
+        bad = {m for m in GRAPH[name] if m.startswith(("embedkit.train", "embedkit.widgets"))} - {
+            b for a, b in DISPLAY_HANDOFFS if a == name
+        }
+        assert not bad, f"{name} imports {sorted(bad)}"
+
+
+def test_import_embedkit_stays_light():
+    """``import embedkit`` loads neither trainers, widgets nor heavy libraries."""
+    code = (
+        "import sys, embedkit\n"
+        "heavy = ('embedkit.train', 'embedkit.widgets', 'torch', 'gensim', 'ipywidgets',"
+        " 'anywidget', 'matplotlib', 'sentence_transformers', 'umap')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy"
+        " or m.startswith(heavy)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout

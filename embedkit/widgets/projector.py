@@ -136,6 +136,11 @@ class Projector(anywidget.AnyWidget):
         mime["image/png"] = data.static_png(self.coords, self._color)
         return mime, meta
 
+    def snapshot_view(self) -> tuple[Any, Any, Any, str, str]:
+        """What :func:`embedkit.snapshot` freezes: embeddings, 2-D coordinates, colour
+        encoding, layout method and metric."""
+        return self.emb, self.coords, self._color, self.method, self.metric
+
     def to_static(self, k: int | None = None, max_points: int = 50_000) -> Any:
         """A self-contained snapshot of this view that renders without a kernel
         (see :func:`embedkit.snapshot`); ``k`` defaults to the projector's."""

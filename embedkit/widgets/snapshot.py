@@ -218,12 +218,12 @@ def snapshot(
     Snapshot(20 points of 30, pca, cosine k=3)
     """
     from ..vectors import Embeddings
-    from .projector import Projector
 
     _check_args(k, max_points)
-    if isinstance(obj, Projector):
-        emb, coords, color_enc = obj.emb, obj.coords, obj._color
-        name, metric = obj.method, metric or obj.metric
+    view = getattr(obj, "snapshot_view", None)  # a live Projector (no import: no cycle)
+    if callable(view):
+        emb, coords, color_enc, name, own_metric = view()
+        metric = metric or own_metric
     elif isinstance(obj, Embeddings):
         emb, coords, color_enc, name = obj, None, None, ""
         metric = metric or "cosine"
