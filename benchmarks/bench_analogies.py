@@ -21,6 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from _machine import describe
 from gensim.test.utils import datapath
 
 from embedkit import datasets, evaluate
@@ -86,6 +87,7 @@ def bench_word_pairs(emb, kv) -> None:
 
 
 def main() -> int:
+    print(describe())
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="100 questions per section")
     args = parser.parse_args()

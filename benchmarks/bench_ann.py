@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 
 import numpy as np
+from _machine import describe
 
 import embedkit as ek
 from embedkit import search
@@ -17,6 +18,7 @@ from embedkit.search_ann import HNSWIndex, recall_at_k
 
 
 def main() -> None:
+    print(describe())
     emb = ek.datasets.glove()
     rng = np.random.default_rng(0)
     rows = rng.choice(len(emb), size=1000, replace=False)

@@ -29,6 +29,7 @@ import time
 import numpy as np
 import torch
 import torch.nn.functional as F
+from _machine import describe
 from sklearn.model_selection import train_test_split
 
 import embedkit as ek
@@ -220,6 +221,7 @@ def memory(n: int) -> None:
 
 
 def main() -> None:
+    print(describe())
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--backbone", default="small")
     p.add_argument("--image-size", type=int, default=16)

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from _machine import describe
 
 import embedkit as ek
 from embedkit import io
@@ -110,6 +111,7 @@ def npz_round_trip(emb: ek.Embeddings, tmp: Path) -> None:
 
 
 def main() -> None:
+    print(describe())
     emb = glove_50d()
     tmp = Path(tempfile.mkdtemp(prefix="bench_io_"))
     try:

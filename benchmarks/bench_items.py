@@ -20,6 +20,7 @@ import time
 
 import numpy as np
 import pandas as pd
+from _machine import describe
 
 import embedkit as ek
 from embedkit import evaluate as ev
@@ -41,6 +42,7 @@ def per_epoch(model) -> float:
 
 
 def main() -> None:
+    print(describe())
     ratings, _ = ek.datasets.movielens()
     train, test = ev.split(ratings, test=0.2, seed=SEED)
     print(f"MovieLens ml-latest-small: {len(ratings):,} ratings; split {test.attrs['split']}")

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+from _machine import describe
 
 from embedkit import project
 
@@ -81,6 +82,7 @@ def timed(name: str, X: np.ndarray, cap: float) -> float | None:
 
 
 def main() -> None:
+    print(describe())
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 50_000, 100_000])
     ap.add_argument("--cap", type=float, default=150.0, help="seconds before a run is stopped")

@@ -33,6 +33,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from _machine import describe
 
 from embedkit.widgets.projector import BUNDLE
 
@@ -264,6 +265,7 @@ def _glove_or_random(n: int):  # type: ignore[no-untyped-def]
 
 
 def main() -> None:
+    print(describe())
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000,400000,1000000")
     parser.add_argument("--clicks", type=int, default=50)

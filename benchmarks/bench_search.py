@@ -12,6 +12,7 @@ import time
 import tracemalloc
 
 import numpy as np
+from _machine import describe
 
 import embedkit as ek
 
@@ -26,6 +27,7 @@ def best_of(fn, repeat: int = 3) -> float:
 
 
 def main() -> None:
+    print(describe())
     emb = ek.datasets.glove()
     kv = emb.to_gensim()
     kv.fill_norms()

@@ -20,6 +20,7 @@ from typing import Any
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from _machine import describe
 from gensim.test.utils import datapath
 
 from embedkit.train.events import ListObserver
@@ -41,6 +42,7 @@ def lee_sentences(n: int) -> list[str]:
 
 
 def main() -> None:
+    print(describe())
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=3)

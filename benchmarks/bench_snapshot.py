@@ -31,6 +31,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from _machine import describe
 
 import embedkit as ek
 from embedkit.widgets.snapshot import MIME_TYPE
@@ -153,6 +154,7 @@ def build_time(workdir: Path) -> None:
 
 
 def main() -> None:
+    print(describe())
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="1000,10000,50000")
     ap.add_argument("--no-browser", action="store_true")
