@@ -8,7 +8,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install lab test lint typecheck unit notebooks benchmarks clean chromium js labextension binder-check
+.PHONY: install lab test lint typecheck unit notebooks docs benchmarks clean chromium js labextension binder-check
 
 install: $(STAMP) chromium js
 
@@ -54,8 +54,8 @@ lab: install
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check embedkit tests benchmarks tools conftest.py
-	$(VENV)/bin/ruff format --check embedkit tests benchmarks tools conftest.py
+	$(VENV)/bin/ruff check embedkit tests benchmarks tools conftest.py docs/conf.py
+	$(VENV)/bin/ruff format --check embedkit tests benchmarks tools conftest.py docs/conf.py
 
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
@@ -67,12 +67,19 @@ unit: $(STAMP)
 notebooks: $(STAMP)
 	$(VENV)/bin/pytest -q -p no:doctest --nbval --nbval-current-env notebooks -o addopts="" -o testpaths=notebooks
 
+# The documentation (docs/ -> build/docs/index.html): the API reference from the docstrings,
+# the tutorials from their saved outputs (never executed), docs/architecture.md. Offline (no
+# intersphinx); -W: a warning, e.g. a broken docstring, fails it; -E: a fresh read each time,
+# so a changed docstring is never hidden by a cached page.
+docs: $(STAMP)
+	$(VENV)/bin/sphinx-build -b html -E -W --keep-going -q -d build/doctrees docs build/docs
+
 # `make test` must leave every tracked file as it found it (lockfile, notebooks, bundles):
 # the state of the tracked files is fingerprinted before and compared after.
 TRACKED = { git diff HEAD --binary; git ls-files -d; } 2>/dev/null | sha256sum
 test:
 	@mkdir -p build && $(TRACKED) > build/.tracked-before
-	$(MAKE) install lint typecheck unit notebooks
+	$(MAKE) install lint typecheck unit notebooks docs
 	@$(TRACKED) | cmp -s - build/.tracked-before || { \
 	  echo "make test changed tracked files:"; git status --short --untracked-files=no; exit 1; }
 
