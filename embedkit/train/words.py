@@ -258,9 +258,14 @@ class Word2Vec(_GensimWordTrainer):
 
     Parameters
     ----------
-    vector_size, window, min_count, sg, hs, negative, ns_exponent, cbow_mean, sample,
-    alpha, min_alpha, epochs, workers, seed
-        As in ``gensim.models.Word2Vec``.
+    vector_size, window, min_count, sg, hs, negative, ns_exponent, cbow_mean, sample
+        As in ``gensim.models.Word2Vec``; ``sg="auto"`` (default) is skip-gram on corpora
+        under 50 million tokens, CBOW above.
+    learning_rate, min_learning_rate : float
+        gensim's ``alpha`` and ``min_alpha``: the rate decays linearly from the first to
+        the second over the whole run.
+    epochs, workers, seed
+        As in ``gensim.models.Word2Vec``; ``workers=None`` uses the machine's cores.
     deterministic : bool
         One worker, fixed ``seed``: reproducible vectors.
     probes : list, optional
