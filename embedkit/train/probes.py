@@ -48,15 +48,16 @@ class Probe:
 class WordPairsProbe(Probe):
     """Spearman correlation with human similarity scores, e.g. WordSim353.
 
+    The probe gives NaN while no pair has both words in the vocabulary.
+
     Parameters
     ----------
-    pairs : "wordsim353", "simlex999", a path or a DataFrame (word1, word2, score)
+    pairs : {"wordsim353", "simlex999"}, path or pandas.DataFrame
+        A bundled data set, a file, or a frame with columns word1, word2, score.
     name : str, optional
         Metric prefix; default the data set name (``wordsim353_spearman``).
     restrict_vocab : int or None
         As in :func:`embedkit.evaluate.word_pairs`.
-
-    Returns NaN while no pair has both words in the vocabulary.
 
     Examples
     --------
