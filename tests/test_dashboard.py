@@ -16,6 +16,7 @@ from gensim.utils import simple_preprocess
 
 import embedkit as ek
 from embedkit.train.documents import Doc2Vec
+from embedkit.train.params import default_workers
 from embedkit.widgets.dashboard import TrainingDashboard
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -49,9 +50,12 @@ def test_controls_are_generated_from_the_trainer_parameters(docs):
     assert set(dash.controls) | set(dash.skipped_params) == set(params)
     assert dash.skipped_params == ["probes"]  # None: nothing to edit
     for name, ctl in dash.controls.items():
+        if name == "workers" and params[name] is None:  # "the machine's cores", shown as a count
+            assert ctl.value == default_workers(None)
+            continue
         assert ctl.value == params[name], name
     assert isinstance(dash.controls["vector_size"], w.IntText)
-    assert isinstance(dash.controls["alpha"], w.FloatText)
+    assert isinstance(dash.controls["learning_rate"], w.FloatText)
     assert isinstance(dash.controls["deterministic"], w.Checkbox)
     assert isinstance(dash.controls["dm"], w.Dropdown)
     assert dash.controls["dm"].options == (("1", 1), ("0", 0))
@@ -62,9 +66,9 @@ def test_changing_a_control_changes_the_trainer(docs):
     dash = TrainingDashboard(d2v, docs)
     dash.controls["epochs"].value = 2
     dash.controls["dm"].value = 0
-    dash.controls["alpha"].value = 0.05
+    dash.controls["learning_rate"].value = 0.05
     dash.controls["deterministic"].value = False
-    assert (d2v.epochs, d2v.dm, d2v.alpha, d2v.deterministic) == (2, 0, 0.05, False)
+    assert (d2v.epochs, d2v.dm, d2v.learning_rate, d2v.deterministic) == (2, 0, 0.05, False)
     assert repr(dash) == "TrainingDashboard(Doc2Vec, epoch 0/2, ready)"
     dash.fit()
     assert len(d2v.history_) == 2 and d2v.model_.sg  # trained with the edited values
@@ -84,7 +88,7 @@ def test_fit_fills_history_charts_progress_and_summary(docs):
     fig = dash.figure()
     loss_ax, right_ax = fig.axes
     assert "n/a" in loss_ax.texts[0].get_text()  # Doc2Vec has no loss: said, not drawn as 0
-    assert right_ax.get_title() == "words per sec"
+    assert right_ax.get_title() == "metrics"  # the health figure, charted per epoch
     assert list(right_ax.lines[0].get_xdata()) == [1, 2, 3]
     summary = dash.summary()
     assert list(summary.index.get_level_values("query").unique()) == ["3", "10"]
@@ -101,7 +105,7 @@ def test_probe_metrics_are_charted(docs):
     dash = TrainingDashboard(d2v, docs).fit()
     assert "mean_norm" in dash.history
     right = dash.figure().axes[1]
-    assert right.get_title() == "probe metrics"
+    assert right.get_title() == "metrics"
     assert len(right.lines[0].get_ydata()) == 3
 
 
@@ -143,7 +147,7 @@ def test_errors_are_shown_and_raised():
 
 def test_labels_are_escaped_in_the_summary(docs):
     tags = [f"<b>doc{i}</b>" for i in range(len(docs))]
-    dash = TrainingDashboard(trainer(), docs, tags=tags, preview=[tags[0]]).fit()
+    dash = TrainingDashboard(trainer(), docs, labels=tags, preview=[tags[0]]).fit()
     assert "&lt;b&gt;doc0&lt;/b&gt;" in dash.summary_html.value
     assert "<b>doc0</b>" not in dash.summary_html.value
     with pytest.raises(ValueError, match="none of the preview labels"):

@@ -81,7 +81,7 @@ def test_embedder_resnet18_digits(digits):
     assert emb.shape == (40, 512)
     assert emb.images.shape == (40, 8, 8) and emb.images.dtype == np.uint8
     assert emb.labels[:2] == ["0_0000", "1_0001"]
-    assert emb.metadata["label"].tolist()[:3] == ["0", "1", "2"]
+    assert emb.metadata["class"].tolist()[:3] == ["0", "1", "2"]
     assert obs.started and obs.ended
     assert obs.events[-1].stage == "epoch" and obs.events[-1].unit == "images/s"
     assert obs.events[-2].stage == "embed" and obs.events[-2].progress == 1.0
@@ -114,8 +114,8 @@ def test_grey_rgb_rgba_are_converted():
 
 def test_vgg_uses_last_hidden_layer():
     e = ImageEmbedder("vgg11", device="cpu")
-    assert e.head_name_ == "classifier.6" and e.dim_ == 4096
     assert e.embed(np.zeros((2, 8, 8), np.uint8)).shape == (2, 4096)
+    assert e.head_name_ == "classifier.6" and e.dim_ == 4096
 
 
 @pytest.mark.parametrize(
@@ -136,7 +136,7 @@ def test_bad_images_name_the_shape(bad, needle):
 def test_bad_labels_and_arguments():
     e = ImageEmbedder("small", device="cpu")
     with pytest.raises(ValueError, match=r"one class per image \(3\), got shape \(2,\)"):
-        e.embed(np.zeros((3, 8, 8), np.uint8), labels=[1, 2])
+        e.embed(np.zeros((3, 8, 8), np.uint8), classes=[1, 2])
     with pytest.raises(TypeError, match="list of paths, not one path"):
         e.embed("some/folder")
     with pytest.raises(ValueError, match="device must be"):
@@ -159,12 +159,12 @@ def test_weights_for_another_architecture_name_the_keys(tmp_path):
     path = tmp_path / "r18.pt"
     torch.save(torchvision.models.resnet18().state_dict(), path)
     with pytest.raises(ValueError) as err:
-        ImageEmbedder("resnet34", weights=path)
+        ImageEmbedder("resnet34", weights=path).embed(np.zeros((1, 8, 8), np.uint8))
     msg = str(err.value)
     assert "do not fit this architecture" in msg and "missing keys: layer1.2." in msg
     torch.save(V.SmallResNet().state_dict(), path)
     with pytest.raises(ValueError, match=r"unexpected keys: .*layer3\.conv1\.weight|missing keys"):
-        ImageEmbedder("resnet18", weights=path)
+        ImageEmbedder("resnet18", weights=path).embed(np.zeros((1, 8, 8), np.uint8))
 
 
 def test_weights_file_problems(tmp_path):
@@ -172,13 +172,14 @@ def test_weights_file_problems(tmp_path):
         ImageEmbedder("small", weights=tmp_path / "nope.pt")
     junk = tmp_path / "junk.pt"
     junk.write_bytes(b"not a checkpoint")
+    x = np.zeros((1, 8, 8), np.uint8)
     with pytest.raises(ValueError, match="not a torch state dict file"):
-        ImageEmbedder("small", weights=junk)
+        ImageEmbedder("small", weights=junk).embed(x)  # read on first use
     # a pickled object is refused by torch.load(weights_only=True): no code runs
     evil = tmp_path / "evil.pt"
     torch.save({"x": object()}, evil)
     with pytest.raises(ValueError, match="not a torch state dict file"):
-        ImageEmbedder("small", weights=evil)
+        ImageEmbedder("small", weights=evil).embed(x)
     with pytest.raises(ValueError, match="no pretrained weights"):
         ImageEmbedder("small", weights="DEFAULT")
     with pytest.raises(ValueError, match="IMAGENET1K_V1"):
@@ -186,9 +187,11 @@ def test_weights_file_problems(tmp_path):
 
 
 def test_default_weights_offline_fail_at_once(hub_dir):
+    e = ImageEmbedder("resnet18", weights="DEFAULT", device="cpu")  # nothing loaded yet
+    assert "dim=" not in repr(e)
     t0 = time.perf_counter()
     with pytest.raises(WeightsUnavailableError) as err:
-        ImageEmbedder("resnet18", weights="DEFAULT", device="cpu")
+        e.embed(np.zeros((2, 8, 8), np.uint8))
     assert time.perf_counter() - t0 < 30  # no hanging download (generous for a loaded CI box)
     msg = str(err.value)
     cached = hub_dir / "checkpoints" / "resnet18-f37072fd.pth"
@@ -219,7 +222,7 @@ def test_default_weights_from_cache_and_their_transforms(hub_dir):
 # ----------------------------------------------------------------------------- trainer
 def _trainer(**kw):
     params = {"epochs": 1, "seed": 0, "batch_size": 32, "image_size": 16, "device": "cpu",
-              "num_threads": 1}  # fmt: skip
+              "workers": 1}  # fmt: skip
     params.update(kw)
     return ImageTrainer("small", **params)
 
@@ -233,12 +236,12 @@ def test_trainer_one_epoch_events_and_embeddings(small_set):
     )
     hist = tr.history_
     assert hist.columns.tolist() == ["epoch", "loss", "images_per_sec", "elapsed", "accuracy",
-                                     "val_accuracy"]  # fmt: skip
+                                     "val_accuracy", "mean_cosine"]  # fmt: skip
     assert len(hist) == 1 and hist["loss"].iloc[0] > 0 and 0 <= hist["accuracy"].iloc[0] <= 1
     assert 0 <= hist["val_accuracy"].iloc[0] <= 1
     emb = tr.embeddings_
     assert emb.shape == (200, 128) and emb.images.shape == (200, 8, 8)
-    assert sorted(set(emb.metadata["label"])) == list(range(10))
+    assert sorted(set(emb.metadata["class"])) == list(range(10))
     assert [e.epoch for e in obs.events if e.stage == "epoch"] == [1]
     assert tr.predict(images[:5]).shape == (5,)
 
@@ -264,13 +267,35 @@ def test_trainer_stop_keeps_the_model(small_set):
 
 def test_trainer_resnet18_and_saved_weights(small_set, tmp_path):
     images, labels = small_set
-    tr = ImageTrainer("resnet18", epochs=1, batch_size=50, device="cpu", num_threads=1)
+    tr = ImageTrainer("resnet18", epochs=1, batch_size=50, device="cpu", workers=1)
     tr.fit(images[::2], labels[::2])
     assert tr.embeddings_.shape == (100, 512)
-    path = tmp_path / "trained.pt"
-    tr.save_weights(path)
-    again = ImageEmbedder("resnet18", weights=path, device="cpu").embed(images[::2])
+    folder = tr.save(tmp_path / "trained")
+    again = ImageEmbedder("resnet18", weights=folder / "model.pt", device="cpu").embed(images[::2])
     np.testing.assert_allclose(again.vectors, tr.embeddings_.vectors, rtol=1e-4, atol=1e-5)
+    back = ImageTrainer.load(folder)
+    np.testing.assert_array_equal(back.predict(images[:20]), tr.predict(images[:20]))
+    assert back.history_["epoch"].tolist() == [1] and back.workers == 1
+
+
+def test_embedder_builds_lazily_and_set_params_takes_effect_or_raises():
+    e = ImageEmbedder("resnet18", device="cpu")
+    assert "model_" not in vars(e)  # nothing built (or downloaded) in __init__
+    x = np.zeros((2, 8, 8), np.uint8)
+    assert e.embed(x).shape == (2, 512)
+    e.set_params(backbone="small")
+    assert e.embed(x).shape == (2, 128)  # the new backbone is used
+    with pytest.raises(ValueError, match="unknown backbone 'resnet81'"):
+        e.set_params(backbone="resnet81")
+    assert e.backbone == "small"  # refused: the old value is kept
+    with pytest.raises(ValueError, match="device must be"):
+        e.set_params(device="quantum")
+    assert e.device == "cpu" and e.embed(x).shape == (2, 128)
+
+
+def test_dashboard_of_a_model_that_does_not_train_fails_at_once():
+    with pytest.raises(TypeError, match="does not train"):
+        ImageEmbedder("small", device="cpu").dashboard(np.zeros((2, 8, 8), np.uint8))
 
 
 def test_trainer_bad_input(small_set):
@@ -311,7 +336,7 @@ def test_image_folder_classes_and_skipped(tmp_path):
     assert tuple(f.images[0, 8, 8]) == (200, 10, 10)
     assert sorted(p for p, _ in f.skipped) == ["dog/broken.png", "dog/d.gif", "dog/notes.txt"]
     emb = ImageEmbedder("small", device="cpu").embed(f)
-    assert emb.labels == f.paths and emb.metadata["label"].tolist() == ["cat", "cat", "dog"]
+    assert emb.labels == f.paths and emb.metadata["class"].tolist() == ["cat", "cat", "dog"]
     tr = _trainer(batch_size=3).fit(f)  # class names from the sub-folders
     assert tr.classes_.tolist() == ["cat", "dog"] and set(tr.predict(f)) <= {"cat", "dog"}
     assert tr.embeddings_.images.shape == (3, 16, 16, 3)
@@ -416,4 +441,4 @@ def test_no_warnings_on_clean_input(small_set):
     images, labels = small_set
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        ImageEmbedder("small", device="cpu").embed(images[:8], labels=labels[:8])
+        ImageEmbedder("small", device="cpu").embed(images[:8], classes=labels[:8])

@@ -292,6 +292,26 @@ def build_backbone(
     return model, head_name, int(head.in_features)
 
 
+def check_backbone(name: str, weights: Any, device: str) -> None:
+    """Check a backbone's parameters without building it or downloading anything.
+
+    Raises what building would raise for an unknown name, a missing weights file, an
+    unknown weights name or a bad device.
+    """
+    _check_name(name)
+    if weights is not None:
+        if _is_path(weights):
+            if not Path(weights).is_file():
+                raise FileNotFoundError(f"weights file not found: {weights}")
+        elif name == SMALL:
+            raise ValueError(
+                "backbone 'small' has no pretrained weights; use weights=None or a path"
+            )
+        else:
+            weights_enum(name, weights)
+    pick_device(device)
+
+
 def _is_path(weights: Any) -> bool:
     if isinstance(weights, os.PathLike):
         return True

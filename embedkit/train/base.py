@@ -383,11 +383,17 @@ class Trainer:
             params,
             {k: v for k, v in self.renamed_parameters.items() if k not in valid},
         )
-        for key, value in params.items():
+        for key in params:
             if key not in valid:
                 raise ValueError(f"unknown parameter {key!r}; valid: {', '.join(valid)}")
+        for key, value in params.items():
             setattr(self, key, value)
-        self._params_changed(set(params))
+        try:
+            self._params_changed(set(params))
+        except Exception:
+            for key in params:  # a value that cannot work is refused, the old one kept
+                setattr(self, key, valid[key])
+            raise
         return self
 
     def _params_changed(self, names: set[str]) -> None:

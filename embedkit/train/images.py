@@ -207,9 +207,13 @@ class ImageEmbedder(_Extractor):
         self.batch_size = _check_batch_size(batch_size)
         self.image_size = image_size
         self.thumbnail_size = thumbnail_size
+        V.check_backbone(backbone, weights, device)  # fails at once; builds nothing
 
     def _params_changed(self, names: set[str]) -> None:
-        # the backbone is built on first use, from the parameters as they are then
+        # checked now (a bad value raises and is undone by set_params); the backbone is
+        # built again on the next embed, from the parameters as they are then
+        V.check_backbone(self.backbone, self.weights, self.device)
+        _check_batch_size(self.batch_size)
         self.__dict__.pop("model_", None)
 
     def _backbone(self) -> nn.Module:

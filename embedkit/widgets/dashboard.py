@@ -16,7 +16,7 @@ TrainingDashboard(Doc2Vec, epoch 0/2, ready)
 >>> dash.fit()
 TrainingDashboard(Doc2Vec, epoch 2/2, finished)
 >>> sorted(dash.controls)[:3]
-['alpha', 'dbow_words', 'deterministic']
+['dbow_words', 'deterministic', 'dm']
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ import pandas as pd
 
 from ..errors import EmbedkitWarning, warn
 from ..train.events import TrainingEvent
+from ..train.params import default_workers
 
 # While training, the chart re-renders at most every _RENDER_MIN seconds and never more often
 # than _RENDER_SHARE of the wall time allows (a PNG costs ~0.1 s), so watching costs the run
@@ -43,6 +44,9 @@ _RENDER_SHARE = 0.03
 def _control(name: str, value: Any, choices: tuple[Any, ...] | None) -> Any:
     """An ipywidgets control for one parameter, or None for a type it cannot edit."""
     import ipywidgets as w
+
+    if name == "workers" and value is None:  # "the machine's cores": show how many
+        value = default_workers(None)
 
     style = {"description_width": "initial"}
     layout = w.Layout(width="auto")
@@ -319,7 +323,11 @@ class TrainingDashboard:
         return pd.DataFrame([e.as_row() for e in self.events])
 
     def figure(self) -> Any:
-        """The charts as a matplotlib Figure: loss, and probe metrics (or throughput)."""
+        """The charts as a matplotlib Figure: loss, and the metrics per epoch (or throughput).
+
+        The metrics are the probes' and the health figure ``mean_cosine`` (near 1: a
+        collapsed space).
+        """
         from matplotlib.figure import Figure
         from matplotlib.ticker import MaxNLocator
 
@@ -336,8 +344,9 @@ class TrainingDashboard:
         metrics = list(self.events[-1].metrics)
         if metrics:
             for name in metrics:
-                ax_right.plot(hist["epoch"], hist[name], marker="o", ms=3, label=name)
-            ax_right.set_title("probe metrics")
+                label = "mean cosine (health)" if name == "mean_cosine" else name
+                ax_right.plot(hist["epoch"], hist[name], marker="o", ms=3, label=label)
+            ax_right.set_title("metrics")
             ax_right.legend(fontsize="small")
         else:
             speed = hist.columns[2]

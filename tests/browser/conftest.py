@@ -223,14 +223,13 @@ def open_notebook(browser: object, lab: Lab, name: str) -> object:
     return page
 
 
-def no_kernel(page: Any) -> None:
-    """Answer the kernel dialog (if JupyterLab asks) with "No Kernel"."""
+def no_kernel(page: Any, timeout: float = 60_000) -> None:
+    """Answer JupyterLab's kernel dialog with "No Kernel" (on a server without kernels it
+    always asks, late on a loaded machine; the dialog would catch clicks meant for the page)."""
     button = page.locator(".jp-Dialog").get_by_role("button", name="No Kernel")
-    try:
-        button.wait_for(timeout=5_000)
-        button.click()
-    except Exception:  # no dialog: nothing to answer
-        pass
+    button.wait_for(timeout=timeout)
+    button.click()
+    button.wait_for(state="detached", timeout=timeout)
 
 
 def display_output(data: dict[str, Any]) -> dict[str, Any]:
@@ -253,7 +252,7 @@ def write_output_notebook(path: Path, cells: list[tuple[str, list[dict[str, Any]
         "nbformat": 4,
         "nbformat_minor": 5,
     }  # fmt: skip
-    path.write_text(json.dumps(nb), encoding="utf-8")
+    path.write_text(json.dumps(nb, separators=(",", ":")), encoding="utf-8")
 
 
 def wait_idle(page: object, timeout: float = 60_000) -> None:

@@ -1,17 +1,16 @@
 """The prebuilt labextension in real JupyterLab + Chromium, with NO usable kernel.
 
 JupyterLab runs with ``--KernelSpecManager.allowed_kernelspecs=nokernel`` (no kernelspec is
-allowed, so nothing can answer): a saved notebook holds a snapshot output made by
-``Projector.to_static()`` and is rendered by the MIME renderer from the saved data alone;
-a projector export (``emb.to_projector(dir)``) opens from the file browser in the document
-viewer, laid out by PCA in the page. Checks read what a user sees (DOM text, pixels).
+allowed, so nothing can answer; ``nokernel_lab`` from conftest): a saved notebook holds a
+snapshot output made by ``Projector.to_static()`` and is rendered by the MIME renderer from
+the saved data alone; a projector export (``emb.to_projector(dir)``) opens from the file
+browser in the document viewer, laid out by PCA in the page. Checks read what a user sees
+(DOM text, pixels).
 """
 
 from __future__ import annotations
 
-import base64
 import io
-import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -20,7 +19,6 @@ import pytest
 
 import embedkit as ek
 from embedkit.widgets.projector import Projector
-from embedkit.widgets.snapshot import MIME_TYPE
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -38,71 +36,31 @@ def _emb() -> tuple[ek.Embeddings, np.ndarray]:
     return ek.Embeddings(labels, vectors, metadata=meta), coords
 
 
-def _notebook(bundle: dict[str, Any]) -> dict[str, Any]:
-    png = base64.b64encode(bundle["image/png"]).decode("ascii")
-    output = {
-        "output_type": "display_data",
-        "metadata": {},
-        "data": {
-            MIME_TYPE: bundle[MIME_TYPE],
-            "image/png": png,
-            "text/plain": bundle["text/plain"],
-        },
-    }
-    cell = {"cell_type": "code", "metadata": {}, "execution_count": 1, "outputs": [output],
-            "source": "p.to_static()"}  # fmt: skip
-    return {"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
-
-
 @pytest.fixture(scope="module")
-def nolab(tmp_path_factory: pytest.TempPathFactory, ui: Any) -> Iterator[Any]:
+def nolab(nokernel_lab: Any, ui: Any) -> Any:
     emb, coords = _emb()
-    base = tmp_path_factory.mktemp("nokernel")
-    with ui.start_lab(base, ("--KernelSpecManager.allowed_kernelspecs=nokernel",)) as server:
-        snap = Projector(emb, method=coords, color="group", k=5).to_static()
-        nb = _notebook(snap._repr_mimebundle_())
-        (server.root / "snapshot.ipynb").write_text(json.dumps(nb), encoding="utf-8")
-        # PCA of these vectors is the grid itself (tiny noise elsewhere breaks cosine ties)
-        grid = np.zeros((300, 6), dtype=np.float32)
-        grid[:, 0], grid[:, 1], grid[:, 2] = coords[:, 0] * 1.5, coords[:, 1], 1.0
-        grid[:, 3:] = 0.01 * np.random.default_rng(1).normal(size=(300, 3))
-        server.grid = ek.Embeddings(emb.labels, grid, metadata=emb.metadata)
-        server.grid.to_projector(server.root / "export")
-        big = server.root / "big"
-        big.mkdir()
-        (big / "vectors.tsv").write_text("0.5\t1.5\n" * 6000, encoding="utf-8")
-        server.emb = emb
-        yield server
-
-
-def _open(browser: Any, lab: Any, path: str) -> Any:
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    page.dialogs = []
-
-    def on_dialog(dialog: Any) -> None:
-        page.dialogs.append(dialog.message)
-        dialog.dismiss()
-
-    page.on("dialog", on_dialog)
-    page.goto(f"{lab.url}/lab/tree/{path}?token={lab.token}&reset")
-    return page
-
-
-def _no_kernel(page: Any) -> None:
-    """Answer the kernel dialog (if JupyterLab asks) with "No Kernel"."""
-    button = page.locator(".jp-Dialog").get_by_role("button", name="No Kernel")
-    try:
-        button.wait_for(timeout=5_000)
-        button.click()
-    except Exception:  # no dialog: nothing to answer
-        pass
+    server = nokernel_lab
+    snap = Projector(emb, method=coords, color="group", k=5).to_static()
+    output = ui.display_output(snap._repr_mimebundle_())
+    ui.write_output_notebook(server.root / "snapshot.ipynb", [("p.to_static()", [output])])
+    # PCA of these vectors is the grid itself (tiny noise elsewhere breaks cosine ties)
+    grid = np.zeros((300, 6), dtype=np.float32)
+    grid[:, 0], grid[:, 1], grid[:, 2] = coords[:, 0] * 1.5, coords[:, 1], 1.0
+    grid[:, 3:] = 0.01 * np.random.default_rng(1).normal(size=(300, 3))
+    server.grid = ek.Embeddings(emb.labels, grid, metadata=emb.metadata)
+    server.grid.to_projector(server.root / "export")
+    big = server.root / "big"
+    big.mkdir()
+    (big / "vectors.tsv").write_text("0.5\t1.5\n" * 6000, encoding="utf-8")
+    server.emb = emb
+    return server
 
 
 @pytest.fixture(scope="module")
 def page(nolab: Any, browser: Any, ui: Any) -> Iterator[Any]:
-    pg = _open(browser, nolab, "snapshot.ipynb")
+    pg = ui.open_page(browser, nolab, "snapshot.ipynb")
     pg.wait_for_selector(".jp-Notebook", timeout=60_000)
-    _no_kernel(pg)
+    ui.no_kernel(pg)
     pg.locator(".embedkit-projector[data-drawn='1']").wait_for(timeout=60_000)
     yield pg
     ui.screenshot(pg, "labextension-snapshot")
@@ -177,7 +135,7 @@ def test_click_lists_the_stored_neighbours(page: Any, nolab: Any, ui: Any) -> No
 
 
 def test_projector_export_opens_in_the_viewer(nolab: Any, browser: Any, ui: Any) -> None:
-    pg = _open(browser, nolab, "export/vectors.tsv")
+    pg = ui.open_page(browser, nolab, "export/vectors.tsv")
     try:
         pg.locator(".embedkit-projector[data-drawn='1']").wait_for(timeout=60_000)
         note = pg.locator(".embedkit-snapshot .ek-note").inner_text()
@@ -207,8 +165,8 @@ def test_projector_export_opens_in_the_viewer(nolab: Any, browser: Any, ui: Any)
         pg.close()
 
 
-def test_large_export_points_to_ek_load(nolab: Any, browser: Any) -> None:
-    pg = _open(browser, nolab, "big/vectors.tsv")
+def test_large_export_points_to_ek_load(nolab: Any, browser: Any, ui: Any) -> None:
+    pg = ui.open_page(browser, nolab, "big/vectors.tsv")
     try:
         err = pg.locator(".embedkit-snapshot .ek-error")
         err.wait_for(timeout=60_000)
