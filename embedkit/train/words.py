@@ -344,7 +344,9 @@ class FastText(_GensimWordTrainer):
         Lengths of the character n-grams (gensim's defaults 3 and 6).
     bucket : int
         Hash buckets for n-gram vectors (memory: ``bucket × vector_size × 4`` bytes, twice).
-    others
+    vector_size, window, min_count, sg, hs, negative, ns_exponent, cbow_mean, sample
+        As for :class:`Word2Vec`.
+    learning_rate, min_learning_rate, epochs, workers, seed, deterministic, probes, observers
         As for :class:`Word2Vec`.
 
     Examples
