@@ -296,14 +296,21 @@ def compare(emb_a: Embeddings, emb_b: Embeddings, k: int = 10,
         Neighbourhood size for Jaccard@k.
     names : (str, str)
         Shown in the widget, the table and the plot.
-    metric : {"cosine", "euclidean", "dot"}
-        Neighbour metric (keyword).
-    max_words : int or None
-        Compare the first ``max_words`` shared labels (A's order, usually the most
-        frequent); neighbours are still searched among all shared labels. Default 10,000.
-    method : {"pca", "tsne", "umap"}
-        Joint layout of the aligned vectors (keyword).
-    projectors : bool
-        Build the two linked WebGL projectors (default True); ``.plot()`` is the static view.
+    **kwargs
+        Keyword-only, passed to :class:`Comparison`:
+
+        metric : {"cosine", "euclidean", "dot"}
+            Neighbour metric (default ``"cosine"``).
+        max_words : int or None
+            Compare the first ``max_words`` shared labels (A's order, usually the most
+            frequent); neighbours are still searched among all shared labels. Default
+            10,000.
+        method : {"pca", "tsne", "umap"}
+            Joint layout of the aligned vectors (default ``"pca"``).
+        projectors : bool
+            Build the two linked WebGL projectors (default True); ``.plot()`` is the
+            static view.
+        seed : int
+            Random seed of the t-SNE / UMAP layout (default 0).
     """
     return Comparison(emb_a, emb_b, k, names, **kwargs)
