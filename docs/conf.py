@@ -58,6 +58,10 @@ autodoc_class_signature = "mixed"
 numpydoc_show_class_members = False  # autodoc documents members; no stub pages needed
 numpydoc_class_members_toctree = False
 numpydoc_attributes_as_param_list = False
+# PR02: a documented parameter that the signature does not have is a warning, so an error
+# under -W. Keywords are renamed without aliases before 1.0 (CHANGELOG.md): a docstring
+# must not go on describing the old name.
+numpydoc_validation_checks = {"PR02"}
 
 # -- Tutorials: rendered from their saved outputs, never executed ---------------------
 nb_execution_mode = "off"
