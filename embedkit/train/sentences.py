@@ -282,10 +282,10 @@ class SentenceEncoder(Trainer):
                     self._emit(1, None, speed, self.unit, stage="batch", progress=done / n)
                 if self.stop_requested:
                     break
-            self.sentences_per_sec_ = done / max(time.perf_counter() - t0, 1e-9)
             return EpochResult(loss=None, items=done)
 
         self._run_epochs(step)
+        self.sentences_per_sec_ = float(self.history_["sentences_per_sec"].iloc[-1])
         if done < n:
             warn(
                 f"encoding was stopped: {done} of {n} texts were encoded and kept",
