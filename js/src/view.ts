@@ -30,11 +30,13 @@ export function fitPoints(xy: Float32Array): { x: Float32Array; y: Float32Array 
   let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
   for (let i = 0; i < n; i++) {
     const a = xy[2 * i], b = xy[2 * i + 1];
+    if (!Number.isFinite(a) || !Number.isFinite(b)) continue; // NaN or infinite: not drawn
     if (a < x0) x0 = a;
     if (a > x1) x1 = a;
     if (b < y0) y0 = b;
     if (b > y1) y1 = b;
   }
+  if (x0 > x1) x0 = x1 = y0 = y1 = 0; // no finite point
   const span = Math.max(x1 - x0, y1 - y0) || 1;
   const s = 1.9 / span, cx = (x0 + x1) / 2, cy = (y0 + y1) / 2;
   const x = new Float32Array(n), y = new Float32Array(n);
