@@ -65,7 +65,7 @@ unit: $(STAMP)
 	EMBEDKIT_REQUIRE_ALL=1 $(VENV)/bin/pytest -q -rs embedkit tests
 
 notebooks: $(STAMP)
-	$(VENV)/bin/pytest -q -p no:doctest --nbval --nbval-current-env notebooks -o addopts="" -o testpaths=notebooks
+	$(VENV)/bin/pytest -q -p no:doctest --nbval --nbval-current-env --nbval-sanitize-with notebooks/nbval-sanitize.cfg notebooks -o addopts="" -o testpaths=notebooks
 
 # The documentation (docs/ -> build/docs/index.html): the API reference from the docstrings,
 # the tutorials from their saved outputs (never executed), docs/architecture.md. Offline (no
@@ -97,7 +97,7 @@ binder-check:
 	$(BINDER_DIR)/venv/bin/pip install -q -r $(BINDER_DIR)/repo/binder/requirements.txt nbval
 	cd $(BINDER_DIR)/repo && PATH="$(abspath $(BINDER_DIR))/venv/bin:$$PATH" bash binder/postBuild
 	cd $(BINDER_DIR)/repo && $(abspath $(BINDER_DIR))/venv/bin/python -m pytest -q -p no:doctest \
-	  --nbval --nbval-current-env notebooks -o addopts="" -o testpaths=notebooks
+	  --nbval --nbval-current-env --nbval-sanitize-with notebooks/nbval-sanitize.cfg notebooks -o addopts="" -o testpaths=notebooks
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .ruff_cache
