@@ -374,7 +374,7 @@ def test_embed_paths_skips_unreadable(tmp_path):
 # ----------------------------------------------------------------------------- browse
 @pytest.fixture(scope="module")
 def raw_emb(digits):
-    return ek.Embeddings(digits.names, digits.flat(), metadata={"label": digits.labels},
+    return ek.Embeddings(digits.names, digits.flat(), metadata={"class": digits.labels},
                          images=digits.images)  # fmt: skip
 
 
@@ -401,7 +401,7 @@ def test_gallery_controls_and_untrusted_labels():
     import ipywidgets as w
 
     labels = ["<img src=x onerror=alert(1)>", "b&c", "plain"]
-    emb = ek.Embeddings(labels, [[1, 0], [1, .2], [0, 1]], metadata={"label": ["<b>", "<b>", "z"]},
+    emb = ek.Embeddings(labels, [[1, 0], [1, .2], [0, 1]], metadata={"class": ["<b>", "<b>", "z"]},
                         images=np.zeros((3, 4, 4, 3), np.uint8))  # fmt: skip
     g = ek.Gallery(emb, k=1)
     assert g.query_text.value == "<img src=x onerror=alert(1)> (class <b>)"

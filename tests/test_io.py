@@ -462,7 +462,11 @@ def test_byte_order_mark_and_tabs(tmp_path):
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     labels=st.lists(
-        st.text(st.characters(blacklist_characters=" \n\r"), min_size=1, max_size=8),
+        st.text(
+            st.characters(blacklist_categories=("Cs",), blacklist_characters=" \n\r"),
+            min_size=1,
+            max_size=8,
+        ),
         min_size=1,
         max_size=6,
         unique=True,
@@ -482,6 +486,14 @@ def test_text_round_trip_property(tmp_path_factory, labels, dim, binary, data):
     same(ek.load(path, format="word2vec-binary" if binary else None), emb)
     if not labels[0].startswith("\ufeff"):
         same(ek.load(io.save_glove(emb, tmp / "g.txt"), format="glove"), emb)
+
+
+@pytest.mark.parametrize("fmt", ["word2vec", "word2vec-binary", "glove", "npz", "projector"])
+def test_a_label_that_is_not_utf8_is_named(tmp_path, fmt):
+    emb = ek.Embeddings(["ok", "bad\ud800"], [[1.0, 2.0], [3.0, 4.0]])
+    with pytest.raises(ValueError, match=r"label 1 \('bad\\ud800'\) is not valid Unicode"):
+        emb.save(tmp_path / "out", format=fmt)
+    assert not any(tmp_path.iterdir())  # nothing half-written
 
 
 def test_projector_sprite_and_config(tmp_path):

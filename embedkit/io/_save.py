@@ -87,6 +87,30 @@ def save_format(path: PathLike) -> str:
     )
 
 
+def check_utf8_labels(labels: Sequence[str]) -> None:
+    """Raise a ``ValueError`` naming the first label that cannot be written as UTF-8.
+
+    A Python ``str`` may hold a lone surrogate (``"\\ud800"``, e.g. from a bad decode);
+    every embedkit file format is UTF-8, which cannot represent it.
+
+    >>> check_utf8_labels(["ok", "\\ud800"])
+    Traceback (most recent call last):
+    ...
+    ValueError: label 1 ('\\ud800') is not valid Unicode text (surrogates not allowed) ...
+    """
+    try:
+        "\n".join(labels).encode("utf-8")
+    except UnicodeEncodeError:
+        for i, label in enumerate(labels):
+            try:
+                label.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                raise ValueError(
+                    f"label {i} ({label!r}) is not valid Unicode text ({exc.reason}) and "
+                    "cannot be written as UTF-8; fix or drop it before saving"
+                ) from None
+
+
 def save(emb: Embeddings, path: PathLike, format: str | None = None, **options: Any) -> Path:
     """Write ``emb`` in any format :func:`embedkit.io.load` reads.
 
@@ -133,6 +157,7 @@ def save(emb: Embeddings, path: PathLike, format: str | None = None, **options: 
         takes = f"takes only {', '.join(allowed)}" if allowed else "takes no options"
         raise TypeError(f"format {fmt!r} {takes}; got {', '.join(unknown)}")
     target = Path(path)
+    check_utf8_labels(emb.labels)
     if fmt in ("npz", "projector") and target.suffix.lower() in _COMPRESSED:
         raise ValueError(f"{target.name}: {fmt} cannot be {target.suffix}-compressed; drop it")
     if fmt == "npz":
@@ -165,6 +190,7 @@ def save_word2vec(emb: Embeddings, path: PathLike, binary: bool = False) -> Path
     [3.0, 4.0]
     """
     target = Path(path)
+    check_utf8_labels(emb.labels)
     if binary:
         return write_binary(emb.labels, emb.vectors, target)
     return _write_text(emb.labels, emb.vectors, target, header=True)
@@ -183,6 +209,7 @@ def save_glove(emb: Embeddings, path: PathLike) -> Path:
     >>> save_glove(Embeddings(["a"], [[0.1, 2]]), p).read_text()
     'a 0.1 2.0\\n'
     """
+    check_utf8_labels(emb.labels)
     return _write_text(emb.labels, emb.vectors, Path(path), header=False)
 
 

@@ -32,7 +32,7 @@ from ..vectors import Embeddings
 from .base import EpochResult, Trainer
 from .corpus import check_corpus, check_vocabulary, count_words, estimate_memory
 from .glove import GloVe
-from .params import SKIPGRAM_BELOW, check_positive_int, default_workers
+from .params import SMALL_CORPUS_TOKENS, check_positive_int, default_workers
 from .probes import make_probes
 
 __all__ = ["FastText", "GloVe", "Word2Vec"]
@@ -120,9 +120,9 @@ class _GensimWordTrainer(Trainer):
             raise ValueError("hs=0 needs negative >= 1 (else nothing is trained)")
 
     def _resolve_sg(self, n_tokens: int) -> int:
-        """``sg="auto"``: skip-gram below :data:`SKIPGRAM_BELOW` tokens, else CBOW."""
+        """``sg="auto"``: skip-gram below :data:`SMALL_CORPUS_TOKENS` tokens, else CBOW."""
         if self.sg == "auto":
-            return 1 if n_tokens < SKIPGRAM_BELOW else 0
+            return 1 if n_tokens < SMALL_CORPUS_TOKENS else 0
         return int(self.sg)
 
     def gensim_params(self) -> dict[str, Any]:

@@ -152,7 +152,8 @@ def message_html(text: str, suggestions: Sequence[str] = ()) -> str:
 
 
 def frame_html(frame: pd.DataFrame, columns: Sequence[str], max_rows: int) -> str:
-    """A plain escaped HTML table of some columns (lists are joined by commas)."""
+    """A plain escaped HTML table of some columns (lists joined by commas, floats to 2
+    decimals: a shift or a score from training reads the same on every CPU)."""
     head = "".join(f"<th style='text-align:left'>{html.escape(c)}</th>" for c in columns)
     body = []
     for _, row in frame.head(max_rows).iterrows():
@@ -160,7 +161,7 @@ def frame_html(frame: pd.DataFrame, columns: Sequence[str], max_rows: int) -> st
         for c in columns:
             v = row[c]
             text = ", ".join(map(str, v)) if isinstance(v, (list, tuple)) else (
-                f"{v:.3f}" if isinstance(v, float) else str(v))  # fmt: skip
+                f"{v:.2f}" if isinstance(v, float) else str(v))  # fmt: skip
             cells.append(f"<td style='text-align:left;padding-right:1em'>{html.escape(text)}</td>")
         body.append(f"<tr>{''.join(cells)}</tr>")
     return f"<table class='embedkit-table'><tr>{head}</tr>{''.join(body)}</table>"

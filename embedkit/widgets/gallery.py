@@ -12,7 +12,7 @@ Examples
 >>> import embedkit as ek
 >>> imgs = np.zeros((4, 8, 8), np.uint8)
 >>> emb = ek.Embeddings(["a", "b", "c", "d"], [[1, 0], [1, .1], [0, 1], [.1, 1]],
-...                     metadata={"label": ["x", "x", "y", "x"]}, images=imgs)
+...                     metadata={"class": ["x", "x", "y", "x"]}, images=imgs)
 >>> g = Gallery(emb, query="d", k=2)
 >>> g
 Gallery(4 images, query='d' (class x), k=2, cosine, 1 wrong-class)
@@ -65,7 +65,7 @@ class Gallery:
         Neighbours shown (a slider changes it).
     metric : {"cosine", "euclidean", "dot"}
     class_column : str
-        Metadata column holding the class ("label" for embedkit's image embeddings);
+        Metadata column holding the class ("class" for embedkit's image embeddings);
         without it no neighbour is marked.
     columns : int
         Images per row of the grid.
@@ -79,7 +79,7 @@ class Gallery:
         query: int | str = 0,
         k: int = 8,
         metric: str = "cosine",
-        class_column: str = "label",
+        class_column: str = "class",
         columns: int = 4,
         display: int = 64,
     ) -> None:
