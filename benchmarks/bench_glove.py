@@ -8,8 +8,8 @@
 2. Quality on the 1x sample: WordSim353 Spearman of GloVe next to Word2Vec skip-gram
    trained on the same corpus with the same dimensions (the target: GloVe >= 0.25; the
    loss must fall every epoch).
-3. Defaults: ``GloVe().fit(sample)`` with no argument but the data (``x_max``,
-   ``learning_rate`` and ``batch_size`` chosen from the counts): the target is WordSim353
+3. Defaults: ``GloVe().fit(sample)`` with no argument but the data (``window``, ``x_max``
+   and ``batch_size`` chosen from the corpus): the target is WordSim353
    Spearman >= 0.30 within its 25 epochs, and the values it chose are printed.
 
 Run: ``python benchmarks/bench_glove.py [--epochs 25] [--w2v-epochs 10]``

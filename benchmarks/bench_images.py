@@ -58,12 +58,12 @@ def target(args: argparse.Namespace, d: ek.datasets.Digits) -> None:
     base = ek.evaluate.knn_accuracy(raw, d.labels, k=5, test=mask).accuracy
     tr = ImageTrainer(
         args.backbone, epochs=args.epochs, seed=0, image_size=args.image_size, device="cpu",
-        num_threads=args.threads,
+        workers=args.threads,
     )  # fmt: skip
     t0, c0 = time.perf_counter(), time.process_time()
     tr.fit(d.images[train], d.labels[train])
     fit_s, fit_cpu = time.perf_counter() - t0, time.process_time() - c0
-    emb = tr.embed(d.images, labels=d.labels)
+    emb = tr.embed(d.images, classes=d.labels)
     acc = ek.evaluate.knn_accuracy(emb, "label", k=5, test=mask).accuracy
     epoch_s = float(np.diff(np.r_[0.0, tr.history_["elapsed"].to_numpy()]).mean())
     ok = acc >= 0.98 and acc > base and fit_s <= 120
@@ -137,7 +137,7 @@ def our_training(args: argparse.Namespace, d: ek.datasets.Digits, epochs: int) -
 
     tr = ImageTrainer(
         args.backbone, epochs=epochs, seed=0, image_size=args.image_size, device="cpu",
-        num_threads=args.threads, observers=[Clock()],
+        workers=args.threads, observers=[Clock()],
     )  # fmt: skip
     tr.fit(d.images[train], d.labels[train])
     return np.diff(stamps).tolist()
