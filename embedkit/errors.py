@@ -19,6 +19,7 @@ from __future__ import annotations
 import sys
 import warnings
 from pathlib import Path
+from typing import Any
 
 _PACKAGE = str(Path(__file__).resolve().parent)
 
@@ -28,6 +29,22 @@ __all__ = ["CollapseWarning", "CorpusWarning", "EmbedkitWarning", "MemoryWarning
 
 class NotFittedError(RuntimeError):
     """A trainer's or a recommender's result was asked for before ``fit``."""
+
+
+def check_fitted(obj: object, attribute: str) -> Any:
+    """``obj.<attribute>``, or the one "not fitted yet" error every estimator gives.
+
+    >>> class Model:
+    ...     pass
+    >>> check_fitted(Model(), "embeddings_")
+    Traceback (most recent call last):
+    ...
+    embedkit.errors.NotFittedError: this Model is not fitted yet; call fit(...) first
+    """
+    value = getattr(obj, attribute, None)
+    if value is None:
+        raise NotFittedError(f"this {type(obj).__name__} is not fitted yet; call fit(...) first")
+    return value
 
 
 class EmbedkitWarning(UserWarning):

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .errors import EmbedkitWarning, NotFittedError, warn
+from .errors import EmbedkitWarning, check_fitted, warn
 
 COLD_START = "cold start: no ratings for this user, so the most popular items"
 PERSONAL = "personalised"
@@ -198,12 +198,7 @@ class RecommenderBase:
 
     def _check_fitted(self, attribute: str = "user_index_") -> Any:
         """The learned ``attribute``, or :class:`~embedkit.errors.NotFittedError`."""
-        value = getattr(self, attribute, None)
-        if value is None:
-            raise NotFittedError(
-                f"this {type(self).__name__} is not fitted yet; call fit(...) first"
-            )
-        return value
+        return check_fitted(self, attribute)
 
     # ------------------------------------------------------------------ queries
     def top_k(

@@ -58,7 +58,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 import numpy as np
 import pandas as pd
 
-from ..errors import CollapseWarning, NotFittedError, warn
+from ..errors import CollapseWarning, NotFittedError, check_fitted, warn
 from .events import TrainingEvent, call_observer
 from .probes import make_probes, run_probes
 
@@ -359,12 +359,7 @@ class Trainer:
     # -- fitted state ------------------------------------------------------------------
     def _check_fitted(self, attribute: str = "embeddings_") -> Any:
         """The learned ``attribute``, or :class:`NotFittedError` naming the call to make."""
-        value = getattr(self, attribute, None)
-        if value is None:
-            raise NotFittedError(
-                f"this {type(self).__name__} is not fitted yet; call fit(...) first"
-            )
-        return value
+        return check_fitted(self, attribute)
 
     # -- parameters --------------------------------------------------------------------
     def get_params(self) -> dict[str, Any]:
