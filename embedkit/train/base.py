@@ -198,6 +198,7 @@ class Trainer:
 
     def __init__(self, observers: Iterable[Any] = ()) -> None:
         self.observers: list[Any] = list(observers)
+        self._health_sample: np.ndarray | None = None
         self._stop_event = threading.Event()
         self._t0 = 0.0
         self._rows: list[dict[str, Any]] = []
@@ -269,8 +270,8 @@ class Trainer:
 
     def _health_rows(self, emb: Embeddings) -> np.ndarray:
         """The rows whose vectors give ``mean_cosine``: a seeded sample, fixed per run."""
-        rows = getattr(self, "_health_sample", None)
-        if rows is None or (len(rows) and rows.max() >= len(emb)):
+        rows = self._health_sample
+        if rows is None:
             n = len(emb)
             rng = np.random.default_rng(0)
             rows = np.sort(rng.choice(n, size=min(n, _HEALTH_ROWS), replace=False))
@@ -310,6 +311,7 @@ class Trainer:
         self._stop_event.clear()
         self.stopped_ = False
         self.epochs_done_ = 0
+        self._health_sample = None  # drawn at the run's first epoch
         self._rows = []
         self.history_ = pd.DataFrame()
         self._t0 = time.perf_counter()
