@@ -430,8 +430,8 @@ def test_gallery_controls_and_untrusted_labels():
 def test_confusion_matches_knn_accuracy(raw_emb, digits):
     test = np.zeros(len(digits), bool)
     test[1::2] = True
-    res = ek.evaluate.knn_accuracy(raw_emb, "label", k=5, test=test)
-    table = ek.evaluate.confusion(raw_emb, "label", k=5, test=test)
+    res = ek.evaluate.knn_accuracy(raw_emb, "class", k=5, test=test)
+    table = ek.evaluate.confusion(raw_emb, "class", k=5, test=test)
     assert table.shape == (10, 10) and table.to_numpy().sum() == test.sum()
     assert np.trace(table.to_numpy()) / test.sum() == pytest.approx(res.accuracy)
     assert table.attrs["mode"] == "held-out"
