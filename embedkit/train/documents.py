@@ -119,12 +119,18 @@ class Doc2Vec(Trainer):
     learning_rate, min_learning_rate : float
         gensim's ``alpha`` and ``min_alpha``: the learning rate decays linearly from
         ``learning_rate`` to ``min_learning_rate`` over the planned ``epochs``.
-    dm : {1, 0}
-        1 for PV-DM (distributed memory), 0 for PV-DBOW (distributed bag of words).
+    dm : {0, 1}
+        0 for PV-DBOW (distributed bag of words, the default), 1 for PV-DM (distributed
+        memory). Measured on the Lee corpus (300 training documents, Spearman against the
+        human ratings of the 50 test documents, inferred; 100 dimensions, 40 epochs):
+        PV-DBOW 0.40, PV-DM 0.29 (PV-DBOW is also the faster).
     dbow_words : {0, 1}
         With ``dm=0``, also train word vectors skip-gram style (slower, often better).
     epochs : int
-        Passes over the corpus; ``stop()`` ends the run after the current one.
+        Passes over the corpus; ``stop()`` ends the run after the current one. gensim's
+        10 (the paper's, for big corpora) leaves a notebook-sized corpus collapsed: on
+        the Lee corpus PV-DBOW reaches 0.01 after 10 epochs (mean cosine 0.98), 0.35 after
+        20, 0.40 after 40 (mean cosine 0.32).
     workers : int, optional
         Training threads (default: the machine's cores; more than one is not
         reproducible).
@@ -160,14 +166,14 @@ class Doc2Vec(Trainer):
     def __init__(
         self,
         vector_size: int = 100,
-        dm: int = 1,
+        dm: int = 0,
         window: int = 5,
         min_count: int = 2,
         sample: float = 1e-3,
         negative: int = 5,
         hs: int = 0,
         dbow_words: int = 0,
-        epochs: int = 10,
+        epochs: int = 40,
         learning_rate: float = 0.025,
         min_learning_rate: float = 0.0001,
         workers: int | None = None,
