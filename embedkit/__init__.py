@@ -23,6 +23,7 @@ __version__ = "0.1.0"
 # ``import embedkit`` stays light: name -> (module, attribute or None for the module).
 _LAZY: dict[str, tuple[str, str | None]] = {
     "train": ("embedkit.train", None),
+    "scale": ("embedkit.scale", None),
     "project": ("embedkit.project", None),
     "TrainingDashboard": ("embedkit.widgets.dashboard", "TrainingDashboard"),
     "Projector": ("embedkit.widgets.projector", "Projector"),
@@ -52,6 +53,7 @@ __all__ = [
     "explore",
     "load",
     "project",
+    "scale",
     "snapshot",
     "tokenize",
     "train",

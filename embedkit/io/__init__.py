@@ -44,6 +44,7 @@ from ._common import (
     strip_compression_suffix,
 )
 from ._npz import read_npz, save_npz
+from ._parquet import read_parquet
 from ._projector import read_projector
 from ._save import save, save_format, save_glove, save_word2vec, to_projector
 from ._text import first_line, looks_binary, parse_header, read_text
@@ -66,7 +67,8 @@ __all__ = [
 def detect_format(path: PathLike) -> str:
     """Guess the format of ``path`` from its name, then its first bytes.
 
-    A directory or ``.tsv`` is ``"projector"``, ``.npz`` (or any zip) is ``"npz"``,
+    A directory of ``*.parquet`` shards or a ``.parquet`` file is ``"parquet"``, any
+    other directory or ``.tsv`` is ``"projector"``, ``.npz`` (or any zip) is ``"npz"``,
     ``.bin`` is ``"word2vec-binary"``. For text, a first line ``"count dim"`` means
     word2vec (``"fasttext"`` for ``.vec``), or word2vec binary when binary data
     follows it; anything else is GloVe. A line of numbers after the header means
@@ -83,8 +85,10 @@ def detect_format(path: PathLike) -> str:
     """
     p = check_file(path)
     if p.is_dir():
-        return "projector"
+        return "parquet" if any(p.glob("*.parquet")) else "projector"
     suffix = strip_compression_suffix(p)
+    if suffix == ".parquet":
+        return "parquet"
     if suffix == ".tsv":
         return "projector"
     with open(p, "rb") as f:
@@ -109,8 +113,12 @@ def load(path: PathLike, format: str | None = None, *, limit: int | None = None)
     ----------
     path : str or path-like
         The file; text formats may be ``.gz``/``.bz2``/``.xz`` compressed.
-    format : {"word2vec", "word2vec-binary", "glove", "fasttext", "npz", "projector"}, optional
-        None detects it (see :func:`detect_format`).
+    format : {"word2vec", "word2vec-binary", "glove", "fasttext", "npz", "projector", \
+"parquet"}, optional
+        None detects it (see :func:`detect_format`). ``"parquet"`` reads one file or a
+        folder of shards (``label``, ``vector`` and metadata columns, as
+        :func:`embedkit.scale.embed` writes them) into memory; for more than fits,
+        :func:`embedkit.scale.read_shards` streams them.
     limit : int, optional
         Read only the first ``limit`` vectors of a word2vec, GloVe or fastText file
         (gensim's ``limit``; such files are usually sorted by frequency).
@@ -119,7 +127,8 @@ def load(path: PathLike, format: str | None = None, *, limit: int | None = None)
     -------
     Embeddings
         Text and binary formats carry labels and vectors only; ``.npz`` also brings
-        metadata and images back; a projector directory brings its metadata columns.
+        metadata and images back; a projector directory and Parquet bring their
+        metadata columns.
 
     Raises
     ------
@@ -143,10 +152,13 @@ def load(path: PathLike, format: str | None = None, *, limit: int | None = None)
     fmt = detect_format(p) if format is None else format
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    if limit is not None and (fmt in ("npz", "projector") or limit < 0):
+    if limit is not None and (fmt in ("npz", "projector", "parquet") or limit < 0):
         raise ValueError(f"limit={limit!r}: a count >= 0, for word2vec, GloVe, fastText only")
     if fmt == "npz":
         return load_npz(p)
+    if fmt == "parquet":
+        found = read_parquet(p)
+        return Embeddings(found.labels, found.vectors, metadata=found.metadata)
     if fmt == "projector":
         found = read_projector(p)
         return Embeddings(found.labels, found.vectors, metadata=found.metadata)

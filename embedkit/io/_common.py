@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-FORMATS = ("word2vec", "word2vec-binary", "glove", "fasttext", "npz", "projector")
+FORMATS = ("word2vec", "word2vec-binary", "glove", "fasttext", "npz", "projector", "parquet")
 PathLike = str | os.PathLike[str]
 _MAGIC = {b"\x1f\x8b": "gzip", b"BZh": "bz2", b"\xfd7zXZ\x00": "xz"}
 _OPENERS: dict[str, Any] = {"gzip": gzip.open, "bz2": bz2.open, "xz": lzma.open}

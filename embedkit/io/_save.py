@@ -48,11 +48,18 @@ from ._text import write_text as _write_text
 if TYPE_CHECKING:
     from ..vectors import Embeddings
 
-SUFFIXES = {".txt": "word2vec", ".vec": "fasttext", ".bin": "word2vec-binary", ".npz": "npz"}
+SUFFIXES = {
+    ".txt": "word2vec",
+    ".vec": "fasttext",
+    ".bin": "word2vec-binary",
+    ".npz": "npz",
+    ".parquet": "parquet",
+}
 _COMPRESSED = (".gz", ".bz2", ".xz")
 _OPTIONS = {
     "npz": ("compressed",),
     "projector": ("columns", "numeric_labels", "sanitize", "sprite"),
+    "parquet": ("encoder",),
 }
 
 
@@ -119,12 +126,15 @@ def save(emb: Embeddings, path: PathLike, format: str | None = None, **options: 
     emb : Embeddings
     path : str or path-like
         The file, or the directory for ``"projector"``.
-    format : {"npz", "word2vec", "word2vec-binary", "fasttext", "glove", "projector"}, optional
+    format : {"npz", "word2vec", "word2vec-binary", "fasttext", "glove", "projector", \
+"parquet"}, optional
         None: from the name (:func:`save_format`).
     **options
         ``compressed`` for ``"npz"`` (see :func:`save_npz`); ``columns``,
         ``numeric_labels``, ``sanitize`` and ``sprite`` for ``"projector"`` (see
-        :func:`to_projector`). The text and binary formats take none.
+        :func:`to_projector`); ``encoder`` (a name kept in the schema metadata) for
+        ``"parquet"`` (one shard: labels, vectors, metadata; no images). The text and
+        binary formats take none.
 
     Returns
     -------
@@ -164,6 +174,11 @@ def save(emb: Embeddings, path: PathLike, format: str | None = None, **options: 
         return save_npz(emb, target, **options)
     if fmt == "projector":
         return to_projector(emb, target, **options)
+    if fmt == "parquet":  # one shard (embedkit.scale reads and writes folders of them)
+        from ._parquet import write_shard
+
+        meta = emb.metadata
+        return write_shard(target, emb.labels, emb.vectors, options.get("encoder", ""), meta)
     if fmt == "word2vec-binary":
         return save_word2vec(emb, target, binary=True)
     if fmt == "glove":
