@@ -207,7 +207,7 @@ def test_bad_arguments_say_what_is_wrong(emb: ek.Embeddings, coords: np.ndarray)
         Projector(emb, method=coords, metric="manhattan")
     with pytest.raises(ValueError, match="k must be a positive integer"):
         Projector(emb, method=coords, k=0)
-    with pytest.raises(TypeError, match=r"needs an embedkit\.Embeddings, not ndarray"):
+    with pytest.raises(TypeError, match=r"needs an embedkit\.Embeddings or Timeline, not ndarray"):
         Projector(np.zeros((3, 2)))  # type: ignore[arg-type]
 
 

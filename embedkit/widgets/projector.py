@@ -35,9 +35,11 @@ import traitlets as t
 from .. import search
 from ..search import check_metric
 from . import _projector_data as data
+from . import _timeline_data as tdata
 from ._serialize import png_data_url, to_json
 
 if TYPE_CHECKING:
+    from ..timeline import Timeline
     from ..vectors import Embeddings
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
@@ -51,12 +53,20 @@ _BINARY = {"to_json": to_json}
 class Projector(anywidget.AnyWidget):
     """Interactive 2D projection of embeddings (WebGL, regl-scatterplot).
 
+    Given a training :class:`~embedkit.timeline.Timeline` (``Projector(trainer.timeline_)``
+    or ``Projector(emb, timeline=...)``) it plays the run: a time slider and a Play button,
+    points gliding between the aligned 2D positions of consecutive epochs, the epoch's loss
+    and metrics above the plot, and a click lists the row's neighbours **at the shown
+    epoch** (searched in that epoch's vectors). All frames travel once, as float32 bytes:
+    ``T × n × 2 × 4`` bytes (16 KB for 1,000 rows and 2 epochs).
+
     Parameters
     ----------
-    emb : Embeddings
-        What to show.
+    emb : Embeddings or Timeline
+        What to show; a Timeline plays its frames (its last epoch shown first).
     method : {"pca", "tsne", "umap"} or array-like (n, 2)
-        Layout computed by :func:`embedkit.project.layout`, or coordinates.
+        Layout computed by :func:`embedkit.project.layout`, or coordinates (ignored with a
+        timeline: its aligned coordinates are the layout).
     color : str or array-like, optional
         A metadata column (or per-point values) to colour by; categories get a palette
         and a legend, many-valued numbers a continuous ramp.
@@ -70,6 +80,32 @@ class Projector(anywidget.AnyWidget):
         Random seed for t-SNE / UMAP.
     layout_kwargs : dict, optional
         Passed to :func:`embedkit.project.layout` (``perplexity``, ``n_neighbors``, ...).
+    timeline : Timeline, optional
+        Frames to play over ``emb`` (which then supplies metadata and images: it must hold
+        every tracked label, and is reordered to the timeline's rows).
+    frame_ms : int
+        Milliseconds per epoch when playing.
+
+    Attributes
+    ----------
+    epoch : int
+        The epoch shown (a timeline's; 0 without one). Settable from Python; moving the
+        slider in a view sets it too.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from embedkit.timeline import Timeline
+    >>> rng = np.random.default_rng(0)
+    >>> tl = Timeline([f"w{i}" for i in range(5)], epochs=[1, 2, 3],
+    ...               vectors=rng.normal(size=(3, 5, 4)), coords=rng.normal(size=(3, 5, 2)))
+    >>> p = Projector(tl, k=2)
+    >>> p
+    Projector(5 points, timeline of 3 epochs (1..3) at epoch 3, cosine k=2)
+    >>> p.epoch = 1; p.coords.tolist() == tl.coords[0].tolist()
+    True
+    >>> p.neighbours(0)["epoch"]
+    1
     """
 
     _esm = BUNDLE
@@ -84,10 +120,15 @@ class Projector(anywidget.AnyWidget):
     _highlight = t.Any(None).tag(sync=True, **_BINARY)
     _selected_idx = t.Any(None).tag(sync=True, **_BINARY)
     _track_hover = t.Bool(False).tag(sync=True)
+    epoch = t.Int(0).tag(sync=True)
+    frame_ms = t.Int(700).tag(sync=True)
+    _frames = t.Any(None).tag(sync=True, **_BINARY)
+    _epochs = t.List(t.Int()).tag(sync=True)
+    _metrics = t.Dict().tag(sync=True)
 
     def __init__(
         self,
-        emb: Embeddings,
+        emb: Embeddings | Timeline,
         method: Any = "pca",
         color: Any = None,
         k: int = 10,
@@ -96,18 +137,47 @@ class Projector(anywidget.AnyWidget):
         height: int = 480,
         seed: int = 0,
         layout_kwargs: dict[str, Any] | None = None,
+        timeline: Timeline | None = None,
+        frame_ms: int = 700,
     ) -> None:
         from ..vectors import Embeddings
 
-        if not isinstance(emb, Embeddings):
-            raise TypeError(f"Projector needs an embedkit.Embeddings, not {type(emb).__name__}")
+        given: Embeddings | None = None
+        if tdata.is_timeline(emb):
+            if timeline is not None:
+                raise TypeError("pass the timeline once: Projector(timeline) or "
+                                "Projector(emb, timeline=timeline)")  # fmt: skip
+            timeline = emb  # type: ignore[assignment]
+        elif isinstance(emb, Embeddings):
+            given = emb
+        else:
+            raise TypeError(
+                f"Projector needs an embedkit.Embeddings or Timeline, not {type(emb).__name__}"
+            )
         if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k <= 0:
             raise ValueError(f"k must be a positive integer, got {k!r}")
+        if (
+            isinstance(frame_ms, bool)
+            or not isinstance(frame_ms, (int, np.integer))
+            or not (20 <= frame_ms <= 60_000)
+        ):
+            raise ValueError(f"frame_ms must be an integer from 20 to 60000, got {frame_ms!r}")
         check_metric(metric)
-        coords, name = data.compute_layout(emb, method, seed=seed, **(layout_kwargs or {}))
-        color_enc = data.encode_color(emb, color)
-        super().__init__(method=name, metric=metric, k=int(k), height=int(height))
-        self.emb = emb
+        self.timeline: Timeline | None = None
+        if timeline is not None:
+            rows = _timeline_rows(timeline, given)
+            coords, name = np.ascontiguousarray(timeline.coords[-1]), "timeline"
+        else:
+            assert given is not None
+            rows = given
+            coords, name = data.compute_layout(rows, method, seed=seed, **(layout_kwargs or {}))
+        color_enc = data.encode_color(rows, color)
+        super().__init__(
+            method=name, metric=metric, k=int(k), height=int(height), frame_ms=int(frame_ms)
+        )
+        if timeline is not None:
+            self._set_frames(timeline)
+        self.emb: Embeddings = rows
         self._labels = emb.labels  # one copy, indexed on every hover
         self.coords = coords
         self.color = color_enc["column"] if color_enc else None
@@ -126,15 +196,88 @@ class Projector(anywidget.AnyWidget):
         color = f", color={self.color!r}" if self.color else ""
         n = len(self.emb)
         points = "1 point" if n == 1 else f"{n:,} points"
-        return f"Projector({points}, {self.method}, {self.metric} k={self.k}{color})"
+        method = self.method
+        tl = self.timeline
+        if tl is not None:
+            t = len(tl.epochs)
+            method = (f"timeline of {t} epoch{'s' if t != 1 else ''} ({tdata.epochs_text(tl)}) "
+                      f"at epoch {self.epoch}")  # fmt: skip
+        return f"Projector({points}, {method}, {self.metric} k={self.k}{color})"
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         bundle = super()._repr_mimebundle_(**kwargs)
         if bundle is None:
             return None
         mime, meta = bundle
-        mime["image/png"] = data.static_png(self.coords, self._color)
+        if self.timeline is not None:
+            mime["image/png"] = tdata.small_multiples_png(self.timeline, self._color, repr(self))
+        else:
+            mime["image/png"] = data.static_png(self.coords, self._color)
         return mime, meta
+
+    # ----------------------------------------------------------------- timeline
+    def _set_frames(self, timeline: Timeline) -> None:
+        tdata.check_timeline(timeline)
+        self.timeline = timeline
+        self._frame = len(timeline.epochs) - 1
+        with self.hold_sync():
+            self._frames = np.ascontiguousarray(timeline.coords, dtype=np.float32)
+            self._epochs = [int(e) for e in timeline.epochs]
+            self._metrics = tdata.metrics_table(timeline)
+            self.epoch = int(timeline.epochs[-1])
+
+    @t.validate("epoch")
+    def _valid_epoch(self, proposal: Any) -> int:
+        value = proposal["value"]
+        tl = getattr(self, "timeline", None)
+        if tl is None:
+            if value != 0:
+                raise t.TraitError("this projector has no timeline: its epoch stays 0")
+            return 0
+        try:
+            tdata.frame_index(tl, value)
+        except ValueError as err:
+            raise t.TraitError(str(err)) from None
+        return int(value)
+
+    @t.observe("epoch")
+    def _on_epoch(self, change: Any) -> None:
+        tl = self.timeline
+        if tl is None:
+            return
+        self._frame = tdata.frame_index(tl, change["new"])
+        self.coords = np.ascontiguousarray(tl.coords[self._frame])
+
+    def set_timeline(self, timeline: Timeline) -> None:
+        """Replace the frames (same tracked rows), e.g. a timeline that grew by an epoch
+        while training; the views jump to its last epoch.
+
+        >>> import numpy as np
+        >>> from embedkit.timeline import Timeline
+        >>> v = np.ones((1, 3, 2), np.float32)
+        >>> p = Projector(Timeline(["a", "b", "c"], epochs=[1], vectors=v, coords=v))
+        >>> p.set_timeline(Timeline(["a", "b", "c"], epochs=[1, 2], vectors=np.r_[v, v],
+        ...                         coords=np.r_[v, v]))
+        >>> p.epoch
+        2
+        """
+        if not tdata.is_timeline(timeline):
+            raise TypeError(f"expected a Timeline, not {type(timeline).__name__}")
+        if self.timeline is None:
+            raise ValueError("this projector shows no timeline; make one with Projector(timeline)")
+        if list(timeline.labels) != list(self.timeline.labels):
+            raise ValueError("the new timeline tracks other rows; make a new Projector for it")
+        self.timeline = None  # the epoch may leave the old range while the new one is set
+        self._set_frames(timeline)
+        self.coords = np.ascontiguousarray(timeline.coords[-1])
+        self.emb = _timeline_rows(timeline, self.emb)
+
+    def play(self) -> None:
+        """Play the timeline in every view, from its first epoch (or from the shown one
+        when it is not the last) to its last, ``frame_ms`` per epoch."""
+        if self.timeline is None:
+            raise ValueError("this projector has no timeline to play")
+        self.send({"type": "play"})
 
     def snapshot_view(self) -> tuple[Any, Any, Any, str, str]:
         """What :func:`embedkit.snapshot` freezes: embeddings, 2-D coordinates, colour
@@ -157,6 +300,8 @@ class Projector(anywidget.AnyWidget):
         >>> p.set_layout([[1, 1], [0, 0]]); p.coords.tolist()
         [[1.0, 1.0], [0.0, 0.0]]
         """
+        if self.timeline is not None:
+            raise ValueError("a timeline's layout is its aligned coordinates; it cannot change")
         coords, name = data.compute_layout(self.emb, method, seed=seed, **kwargs)
         self.coords = coords
         with self.hold_sync():
@@ -222,25 +367,35 @@ class Projector(anywidget.AnyWidget):
         rows = self._selected_idx
         return np.asarray([], dtype=np.uint32) if rows is None else np.asarray(rows)
 
-    def neighbours(self, i: int) -> dict[str, Any]:
+    def neighbours(self, i: int, epoch: int | None = None) -> dict[str, Any]:
         """The click answer for row ``i``: label, metric, k and ``[[row, label, score], ...]``.
 
         The same exact search as ``emb.neighbours(label, k, metric)`` (the point itself
-        excluded), called on row indices so that no label list is rebuilt per click.
+        excluded), called on row indices so that no label list is rebuilt per click. With
+        a timeline the search runs in the vectors of ``epoch`` (default: the shown one),
+        and the answer names that ``epoch``.
         """
-        vectors = self.emb.vectors
-        norms = self.emb.norms if self.metric in ("cosine", "euclidean") else None
-        idx, val = search.topk(
-            vectors, vectors[i : i + 1], min(self.k, len(self.emb)), metric=self.metric,
-            norms=norms, exclude=[[i]],
-        )  # fmt: skip
+        tl = self.timeline
+        if tl is not None:
+            f = self._frame if epoch is None else tdata.frame_index(tl, epoch)
+            idx, val = tdata.frame_neighbours(tl.vectors[f], self.k, self.metric, rows=[i])
+        else:
+            vectors = self.emb.vectors
+            norms = self.emb.norms if self.metric in ("cosine", "euclidean") else None
+            idx, val = search.topk(
+                vectors, vectors[i : i + 1], min(self.k, len(self.emb)), metric=self.metric,
+                norms=norms, exclude=[[i]],
+            )  # fmt: skip
         keep = idx[0] >= 0
         items = [
             [int(j), self._label(int(j)), float(v)]
             for j, v in zip(idx[0][keep], val[0][keep], strict=True)
         ]
-        return {"i": int(i), "label": self._label(i), "metric": self.metric, "k": self.k,
-                "items": items}  # fmt: skip
+        answer = {"i": int(i), "label": self._label(i), "metric": self.metric, "k": self.k,
+                  "items": items}  # fmt: skip
+        if tl is not None:
+            answer["epoch"] = int(tl.epochs[f])
+        return answer
 
     # ----------------------------------------------------------------- messages
     def _label(self, i: int) -> str:
@@ -299,7 +454,8 @@ class Projector(anywidget.AnyWidget):
 
     def _on_neighbours(self, content: dict[str, Any], buffers: list[Any]) -> Any:
         i = self._check_row(content.get("i"))
-        answer = self.neighbours(i)
+        epoch = content.get("epoch")  # the epoch the view shows (a timeline's), or absent
+        answer = self.neighbours(i, None if self.timeline is None else epoch)
         for cb in self._callbacks["click"]:
             cb(answer["label"])
         return answer, []
@@ -323,6 +479,21 @@ class Projector(anywidget.AnyWidget):
         if isinstance(ms, (int, float)):
             self.render_times.append(float(ms))
         return None, []
+
+
+def _timeline_rows(timeline: Timeline, emb: Embeddings | None) -> Embeddings:
+    """The Embeddings a timeline projector shows: ``emb`` reordered to the tracked rows, or
+    the timeline's last frame (its labels and metadata)."""
+    tdata.check_timeline(timeline)
+    if emb is None:
+        return timeline.frame(int(timeline.epochs[-1]))
+    missing = [lab for lab in timeline.labels if lab not in emb]
+    if missing:
+        raise ValueError(
+            f"{len(missing)} tracked labels are not in emb (first: {missing[:3]!r}); emb must "
+            "hold every row of the timeline"
+        )
+    return emb if list(emb.labels) == list(timeline.labels) else emb[list(timeline.labels)]
 
 
 def link(a: Projector, b: Projector, *, hover: bool = True, selection: bool = True) -> None:

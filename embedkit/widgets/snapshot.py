@@ -11,6 +11,14 @@ uint16/uint32 neighbour rows, base64 in the notebook) plus the labels; at most
 ``max_points`` points are kept (a seeded uniform random sample above it, rule stated in the
 output) and an output larger than :data:`MAX_BYTES` is refused with a hint.
 
+A training timeline (``snapshot(trainer)``, ``snapshot(trainer.timeline_)`` or a projector
+showing one) stores every epoch: the aligned coordinates of all frames (float32) and each
+frame's ``k`` neighbours (default 5; uint16 rows, float16 scores) searched in that epoch's
+vectors, plus the per-epoch metrics. That is ``8 + 4k`` bytes per row per epoch before
+base64, **37 KB per 1,000 tracked rows per epoch at k=5** in the notebook (64 KB at k=10;
+:func:`timeline_bytes_per_row_epoch`). The labextension plays it with no kernel; the
+``image/png`` fallback shows the first, middle and last epoch side by side.
+
 Examples
 --------
 >>> import numpy as np
@@ -34,8 +42,10 @@ import numpy as np
 from .. import search
 from ..search import check_metric
 from . import _projector_data as data
+from . import _timeline_data as tdata
 
 if TYPE_CHECKING:
+    from ..timeline import Timeline
     from ..vectors import Embeddings
     from .projector import Projector
 
@@ -45,6 +55,18 @@ MAX_POINTS = 50_000  # default sample size
 MAX_K = 100
 MAX_BYTES = 16_000_000  # refuse outputs larger than this (the notebook would be slow to open)
 MAX_FIELD_CHARS = 80
+K_DEFAULT = 10  # neighbours stored per point for one layout
+K_TIMELINE = 5  # ... and per point per epoch for a timeline
+
+
+def timeline_bytes_per_row_epoch(k: int = K_TIMELINE) -> float:
+    """Bytes a timeline snapshot adds to the notebook per tracked row per epoch (base64 of
+    float32 x, y, uint16 neighbour rows and float16 scores).
+
+    >>> round(timeline_bytes_per_row_epoch(5) * 1000 / 1e3, 1)  # KB per 1,000 rows per epoch
+    37.3
+    """
+    return (8 + 4 * k) * 4 / 3
 
 
 def _b64(arr: np.ndarray) -> dict[str, Any]:
@@ -135,10 +157,13 @@ def _png(coords: np.ndarray, color: dict[str, Any] | None, title: str) -> bytes:
 class Snapshot:
     """A frozen projector output (see :func:`snapshot`); displays itself in notebooks."""
 
-    def __init__(self, payload: dict[str, Any], coords: np.ndarray, color: Any) -> None:
+    def __init__(
+        self, payload: dict[str, Any], coords: np.ndarray, color: Any, timeline: Any = None
+    ) -> None:
         self.payload = payload
         self.coords = coords
         self._color = color
+        self.timeline = timeline  # the (sampled) Timeline stored, or None
         self._png: bytes | None = None
 
     @property
@@ -150,7 +175,12 @@ class Snapshot:
         p = self.payload
         pts = "1 point" if self.n == 1 else f"{self.n:,} points"
         of = f" of {p['n_total']:,}" if p["n_total"] != self.n else ""
-        return f"Snapshot({pts}{of}, {p['method']}, {p['metric']} k={p['k']})"
+        method = p["method"]
+        if self.timeline is not None:
+            t = len(self.timeline.epochs)
+            span = tdata.epochs_text(self.timeline)
+            method = f"timeline of {t} epoch{'s' if t != 1 else ''} ({span})"
+        return f"Snapshot({pts}{of}, {method}, {p['metric']} k={p['k']})"
 
     def png(self) -> bytes:
         """The ``image/png`` fallback (computed once)."""
@@ -158,7 +188,10 @@ class Snapshot:
             title = f"{self!r}"
             if self.payload["subsample"]:
                 title += "\n" + self.payload["subsample"].split(":")[0]
-            self._png = _png(self.coords, self._color, title)
+            if self.timeline is not None:
+                self._png = tdata.small_multiples_png(self.timeline, self._color, title)
+            else:
+                self._png = _png(self.coords, self._color, title)
         return self._png
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
@@ -183,8 +216,8 @@ def _check_args(k: Any, max_points: Any) -> None:
 
 
 def snapshot(
-    obj: Embeddings | Projector,
-    k: int = 10,
+    obj: Embeddings | Projector | Timeline | Any,
+    k: int | None = None,
     max_points: int = MAX_POINTS,
     *,
     method: Any = "pca",
@@ -197,11 +230,15 @@ def snapshot(
 
     Parameters
     ----------
-    obj : Embeddings or Projector
+    obj : Embeddings, Projector, Timeline or trainer
         Embeddings (laid out with ``method``) or a live :class:`~embedkit.Projector`
-        (its layout, colours and metric are kept).
-    k : int
-        Neighbours stored per point, searched in the original space (0 stores none).
+        (its layout, colours and metric are kept); a training
+        :class:`~embedkit.timeline.Timeline`, a trainer fitted with ``track=`` (its
+        ``timeline_``) or a projector playing one stores every epoch, to play with no
+        kernel.
+    k : int, optional
+        Neighbours stored per point, searched in the original space (0 stores none);
+        default 10, and 5 per point per epoch for a timeline.
     max_points : int
         Above this many points a seeded uniform random sample is kept (stated in the output).
     method, color, metric, seed, height
@@ -216,10 +253,35 @@ def snapshot(
     ...     size=(30, 5)), metadata={"g": ["x", "y", "z"] * 10})
     >>> snapshot(emb, k=3, max_points=20, color="g")
     Snapshot(20 points of 30, pca, cosine k=3)
+
+    A timeline (here made by hand; trainers given ``track=`` keep one in ``timeline_``):
+
+    >>> from embedkit.timeline import Timeline
+    >>> rng = np.random.default_rng(0)
+    >>> tl = Timeline(emb.labels, epochs=[1, 2, 3], vectors=rng.normal(size=(3, 30, 5)),
+    ...               coords=rng.normal(size=(3, 30, 2)), metadata=emb.metadata)
+    >>> s = snapshot(tl, color="g")
+    >>> s
+    Snapshot(30 points, timeline of 3 epochs (1..3), cosine k=5)
+    >>> s.payload["timeline"]["epochs"], s.payload["timeline"]["xy"]["shape"]
+    ([1, 2, 3], [3, 30, 2])
     """
     from ..vectors import Embeddings
 
+    timeline = _timeline_of(obj)
+    if k is None:
+        k = K_TIMELINE if timeline is not None else K_DEFAULT
     _check_args(k, max_points)
+    if timeline is not None:
+        if callable(getattr(obj, "snapshot_view", None)):  # a projector playing a timeline
+            emb, _, color_enc, _, own_metric = obj.snapshot_view()  # type: ignore[union-attr]
+            metric = metric or own_metric
+        else:
+            emb, color_enc = None, None
+            metric = metric or "cosine"
+        return _timeline_snapshot(
+            timeline, emb, int(k), int(max_points), color, color_enc, metric, seed, height
+        )
     view = getattr(obj, "snapshot_view", None)  # a live Projector (no import: no cycle)
     if callable(view):
         emb, coords, color_enc, name, own_metric = view()
@@ -227,8 +289,16 @@ def snapshot(
     elif isinstance(obj, Embeddings):
         emb, coords, color_enc, name = obj, None, None, ""
         metric = metric or "cosine"
+    elif hasattr(obj, "fit") and hasattr(obj, "get_params"):  # a trainer without a timeline
+        raise ValueError(
+            f"this {type(obj).__name__} has no timeline to store: fit it with track= (the rows "
+            "to record per epoch), or snapshot its embeddings_"
+        )
     else:
-        raise TypeError(f"snapshot needs Embeddings or a Projector, not {type(obj).__name__}")
+        raise TypeError(
+            f"snapshot needs Embeddings, a Projector, a Timeline or a trainer, not "
+            f"{type(obj).__name__}"
+        )
     check_metric(metric)
     rows, rule = sample_rows(len(emb), int(max_points), seed)
     sub = emb if rule is None else emb[[emb.labels[i] for i in rows.tolist()]]
@@ -242,9 +312,68 @@ def snapshot(
     return _build(sub, coords, name, metric, int(k), color_enc, rule, len(emb), height)
 
 
+def _timeline_of(obj: Any) -> Timeline | None:
+    """The timeline ``obj`` stores: itself, a projector's, or a trainer's ``timeline_``."""
+    if tdata.is_timeline(obj):
+        return obj
+    own = getattr(obj, "timeline", None)  # a Projector (None when it shows no timeline)
+    if tdata.is_timeline(own):
+        return own
+    if hasattr(obj, "fit") and hasattr(obj, "get_params"):  # a trainer
+        fitted = getattr(obj, "timeline_", None)
+        return fitted if tdata.is_timeline(fitted) else None
+    return None
+
+
+def _timeline_snapshot(
+    timeline: Timeline, emb: Embeddings | None, k: int, max_points: int, color: Any,
+    color_enc: dict[str, Any] | None, metric: str, seed: int, height: int,
+) -> Snapshot:  # fmt: skip
+    from ..timeline import Timeline
+
+    check_metric(metric)
+    tdata.check_timeline(timeline)
+    n = len(timeline.labels)
+    rows, rule = sample_rows(n, max_points, seed)
+    if rule is not None:
+        meta = timeline.metadata
+        timeline = Timeline(
+            [timeline.labels[i] for i in rows.tolist()], epochs=timeline.epochs.tolist(),
+            vectors=timeline.vectors[:, rows], coords=timeline.coords[:, rows],
+            metrics=timeline.metrics, metadata=None if meta is None else meta.iloc[rows],
+        )  # fmt: skip
+        if color_enc is not None:
+            color_enc = {**color_enc, "codes": np.asarray(color_enc["codes"])[rows]}
+    last = int(timeline.epochs[-1])
+    sub = timeline.frame(last)
+    if emb is not None:  # a projector's rows (its metadata, reordered as the timeline)
+        sub = emb[list(timeline.labels)]
+    if color_enc is None:
+        color_enc = data.encode_color(sub, color)
+    extra: dict[str, Any] = {
+        "epochs": [int(e) for e in timeline.epochs],
+        "frame": len(timeline.epochs) - 1,
+        "xy": _b64(np.ascontiguousarray(timeline.coords, dtype=np.float32)),
+        "metrics": tdata.metrics_table(timeline),
+        "neighbours": None,
+    }
+    kk = min(k, len(sub) - 1)
+    if kk > 0:
+        idx, val = tdata.all_frame_neighbours(timeline, kk, metric)
+        dtype = np.uint16 if len(sub) <= 65_535 else np.uint32
+        extra["neighbours"] = {"k": int(kk), "metric": metric, "indices": _b64(idx.astype(dtype)),
+                               "scores": _b64(val.astype(np.float16))}  # fmt: skip
+    coords = np.ascontiguousarray(timeline.coords[-1])
+    return _build(
+        sub, coords, "timeline", metric, k, color_enc, rule, n, height, timeline=timeline,
+        extra=extra,
+    )  # fmt: skip
+
+
 def _build(
     sub: Embeddings, coords: np.ndarray, name: str, metric: str, k: int,
     color_enc: dict[str, Any] | None, rule: str | None, n_total: int, height: int,
+    timeline: Timeline | None = None, extra: dict[str, Any] | None = None,
 ) -> Snapshot:  # fmt: skip
     payload: dict[str, Any] = {
         "version": VERSION, "method": name, "metric": metric, "k": k, "height": int(height),
@@ -260,12 +389,14 @@ def _build(
             "values": _b64(np.asarray(color_enc["codes"], dtype=np.float32)),
             **{key: color_enc[key] for key in ("min", "max") if key in color_enc},
         }  # fmt: skip
-    snap = Snapshot(payload, coords, color_enc)
+    if extra is not None:
+        payload["timeline"] = extra
+    snap = Snapshot(payload, coords, color_enc, timeline)
     size = snap.nbytes()
     if size > MAX_BYTES:
         raise ValueError(
             f"this snapshot would add {size / 1e6:.1f} MB to the notebook (budget "
             f"{MAX_BYTES / 1e6:.0f} MB): pass a smaller max_points= or k=, or drop metadata "
-            "columns"
+            "columns" + (" (a timeline: or track fewer rows or epochs)" if extra else "")
         )
     return snap

@@ -10,6 +10,8 @@ export interface LocalData {
   fields?: Record<string, string[]>;
   /** Precomputed neighbours: row i's k neighbours at [i * k, (i + 1) * k). */
   neighbours?: { k: number; metric: string; indices: Uint32Array; scores: Float32Array };
+  /** A timeline's neighbours per frame: frame f, row i's k at [(f * n + i) * k, ... + k). */
+  frameNeighbours?: { k: number; metric: string; indices: Uint32Array; scores: Float32Array; epochs: number[] };
   /** Matches listed by label after a search. */
   shown?: number;
 }
@@ -45,7 +47,18 @@ export function localBackend(data: LocalData): ProjectorBackend {
         shown: hits.slice(0, shown).map((i): [number, string] => [i, data.labels[i]]),
       };
     },
-    async neighbours(i: number): Promise<NeighbourResult> {
+    async neighbours(i: number, frame?: number): Promise<NeighbourResult> {
+      const per = data.frameNeighbours;
+      if (per && frame !== undefined && frame >= 0 && frame < per.epochs.length) {
+        const n = data.labels.length;
+        const items: [number, string, number][] = [];
+        for (let r = 0; r < per.k; r++) {
+          const at = (frame * n + i) * per.k + r;
+          const j = per.indices[at];
+          items.push([j, data.labels[j], per.scores[at]]);
+        }
+        return { i, label: data.labels[i], metric: per.metric, k: per.k, items, epoch: per.epochs[frame] };
+      }
       const table = data.neighbours;
       if (!table) {
         return { i, label: data.labels[i], metric: "", k: 0, items: [], error: "neighbours need a running kernel" };

@@ -4,7 +4,16 @@
 import { clear, h, injectStyle } from "./dom";
 import { categorical, ramp } from "./palette";
 import { CSS } from "./style";
-import type { ColorData, HoverInfo, NeighbourResult, ProjectorData } from "./types";
+import type { ColorData, HoverInfo, NeighbourResult, ProjectorData, TimelineData } from "./types";
+
+/** The time bar of a timeline: Play/Pause, slider over the frames, epoch and its metrics. */
+export interface TimeParts {
+  bar: HTMLDivElement;
+  play: HTMLButtonElement;
+  slider: HTMLInputElement;
+  epoch: HTMLSpanElement;
+  metrics: HTMLSpanElement;
+}
 
 export interface Parts {
   root: HTMLDivElement;
@@ -20,6 +29,47 @@ export interface Parts {
   legend: HTMLDivElement;
   neighbours: HTMLDivElement;
   matches: HTMLDivElement;
+  time: TimeParts | null;
+}
+
+function buildTimeBar(): TimeParts {
+  const bar = h("div", "ek-timebar");
+  const play = h("button", "ek-play", "▶ Play");
+  play.title = "play the epochs in order";
+  const slider = h("input", "ek-slider");
+  slider.type = "range";
+  slider.min = "0";
+  slider.step = "1";
+  slider.setAttribute("aria-label", "epoch");
+  const epoch = h("span", "ek-epoch");
+  const metrics = h("span", "ek-metrics");
+  bar.append(play, slider, epoch, metrics);
+  return { bar, play, slider, epoch, metrics };
+}
+
+/** A number with 3 significant digits (1.23e+5 above 100,000). */
+export function formatMetric(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  const a = Math.abs(v);
+  if (a !== 0 && (a >= 1e5 || a < 1e-3)) return v.toExponential(2);
+  return String(Number(v.toPrecision(3)));
+}
+
+/** Show frame `f` in the time bar: slider position, "epoch e / last", the epoch's numbers. */
+export function renderTimeBar(time: TimeParts, tl: TimelineData, f: number): void {
+  const last = tl.epochs.length - 1;
+  time.slider.max = String(last);
+  time.slider.value = String(f);
+  time.epoch.textContent = `epoch ${tl.epochs[f]} / ${tl.epochs[last]}`;
+  const parts: string[] = [];
+  const m = tl.metrics;
+  if (m && m.values[f]) {
+    m.columns.forEach((name, j) => {
+      const v = m.values[f][j];
+      if (typeof v === "number") parts.push(`${name} ${formatMetric(v)}`);
+    });
+  }
+  time.metrics.textContent = parts.join(" · ");
 }
 
 export function buildDom(el: HTMLElement, data: ProjectorData): Parts {
@@ -58,9 +108,11 @@ export function buildDom(el: HTMLElement, data: ProjectorData): Parts {
   const matches = h("div", "ek-matches");
   side.append(legend, neighbours, matches);
   body.append(wrap, side);
-  root.append(bar, body);
+  const time = data.timeline ? buildTimeBar() : null;
+  if (time) root.append(bar, time.bar, body);
+  else root.append(bar, body);
   el.appendChild(root);
-  return { root, search, regex, count, lasso, reset, status, wrap, canvas, tooltip, legend, neighbours, matches };
+  return { root, search, regex, count, lasso, reset, status, wrap, canvas, tooltip, legend, neighbours, matches, time };
 }
 
 export function renderLegend(node: HTMLElement, color: ColorData | null | undefined): void {
@@ -111,7 +163,9 @@ export function renderNeighbours(
   head.append(
     document.createTextNode("Neighbours of "),
     h("span", "ek-nbr-query", res.label),
-    document.createTextNode(` — ${res.metric}, k=${res.k}, original space`),
+    document.createTextNode(
+      ` — ${res.metric}, k=${res.k}, original space` + (res.epoch !== undefined ? `, epoch ${res.epoch}` : ""),
+    ),
   );
   node.append(head);
   const scores = res.items.map((it) => it[2]);

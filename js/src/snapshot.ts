@@ -8,7 +8,7 @@
 // `SnapshotError` whose message names it, for the renderer to show as text.
 
 import type { LocalData } from "./local";
-import type { ColorData, LegendItem, ProjectorData } from "./types";
+import type { ColorData, LegendItem, ProjectorData, TimelineData } from "./types";
 
 /** The most points a snapshot may hold (the Python writer keeps 50,000 by default). */
 export const SNAPSHOT_MAX_POINTS = 1_000_000;
@@ -26,10 +26,14 @@ export const SNAPSHOT_MAX_TEXT_CHARS = 32_000_000;
 export const SNAPSHOT_MAX_NAME_CHARS = 1000;
 /** The most characters in the subsample note. */
 export const SNAPSHOT_MAX_NOTE_CHARS = 10_000;
+/** The most frames (epochs) of a timeline. */
+export const SNAPSHOT_MAX_FRAMES = 10_000;
+/** The most points over all frames of a timeline (frames × points). */
+export const SNAPSHOT_MAX_FRAME_POINTS = 5_000_000;
 /** The range of the view's height, in CSS pixels. */
 export const SNAPSHOT_HEIGHT = [50, 4000] as const;
 
-export type Dtype = "float32" | "uint16" | "uint32";
+export type Dtype = "float32" | "float16" | "uint16" | "uint32";
 
 export interface B64Array {
   dtype: Dtype;
@@ -57,6 +61,14 @@ export interface Snapshot {
     max?: string;
   } | null;
   neighbours?: { k: number; metric: string; indices: B64Array; scores: B64Array } | null;
+  /** A training timeline (all frames); `xy` and `neighbours` above are its last frame's. */
+  timeline?: {
+    epochs: number[];
+    frame: number;
+    xy: B64Array;
+    metrics?: { columns: string[]; values: (number | null)[][] } | null;
+    neighbours?: { k: number; metric: string; indices: B64Array; scores: B64Array } | null;
+  } | null;
 }
 
 /** A problem with a snapshot payload; the message names it (plain text). */
@@ -127,14 +139,14 @@ function textList(v: unknown, what: string, n: number, budget: { chars: number }
   return v as string[];
 }
 
-const BYTES: Record<Dtype, number> = { float32: 4, uint16: 2, uint32: 4 };
+const BYTES: Record<Dtype, number> = { float32: 4, float16: 2, uint16: 2, uint32: 4 };
 
 /**
  * Checks an array's dtype, shape and base64 length (nothing is decoded). `check` sees the
  * shape and its number of values first, to reject sizes with a message of its own.
  */
 function checkArray(
-  v: unknown, what: string, dtypes: Dtype[], check: (shape: number[], count: number) => void,
+  v: unknown, what: string, dtypes: Dtype[], check: (shape: number[], count: number) => void, maxDims = 2,
 ): void {
   if (!isObject(v)) fail(`${what} is ${describe(v)}, expected an array {dtype, shape, b64}`);
   const dtype = own(v, "dtype");
@@ -143,8 +155,8 @@ function checkArray(
     fail(`${what}: dtype ${got} is not supported (expected ${dtypes.join(" or ")})`);
   }
   const shape = own(v, "shape");
-  if (!Array.isArray(shape) || shape.length < 1 || shape.length > 2) {
-    fail(`${what}: shape is ${describe(shape)}, expected a list of 1 or 2 sizes`);
+  if (!Array.isArray(shape) || shape.length < 1 || shape.length > maxDims) {
+    fail(`${what}: shape is ${describe(shape)}, expected a list of 1 to ${maxDims} sizes`);
   }
   let count = 1;
   shape.forEach((d, j) => {
@@ -251,7 +263,89 @@ export function validateSnapshot(raw: unknown): Snapshot {
       });
     }
   }
+  const tl = own(raw, "timeline");
+  if (tl !== undefined && tl !== null) validateTimeline(tl, n, budget);
   return raw as unknown as Snapshot;
+}
+
+/** Checks the `timeline` of a snapshot of `n` points (frames, epochs, metrics, neighbours). */
+function validateTimeline(tl: unknown, n: number, budget: { chars: number }): void {
+  if (!isObject(tl)) fail(`timeline is ${describe(tl)}, expected an object`);
+  const epochs = own(tl, "epochs");
+  if (!Array.isArray(epochs)) fail(`timeline.epochs is ${describe(epochs)}, expected a list of whole numbers`);
+  const t = epochs.length;
+  if (t === 0 || t > SNAPSHOT_MAX_FRAMES) {
+    fail(`timeline.epochs holds ${fmt(t)} epochs, expected 1 to ${fmt(SNAPSHOT_MAX_FRAMES)}`);
+  }
+  if (t * n > SNAPSHOT_MAX_FRAME_POINTS) {
+    fail(`timeline: ${fmt(t)} epochs × ${fmt(n)} points is more than ${fmt(SNAPSHOT_MAX_FRAME_POINTS)}`);
+  }
+  epochs.forEach((e, j) => {
+    wholeNumber(e, `timeline.epochs[${j}]`, j ? (epochs[j - 1] as number) + 1 : 0, Number.MAX_SAFE_INTEGER);
+  });
+  wholeNumber(own(tl, "frame"), "timeline.frame", 0, t - 1);
+  checkArray(own(tl, "xy"), "timeline.xy", ["float32"], (shape) => {
+    if (shape.length !== 3 || shape[0] !== t || shape[1] !== n || shape[2] !== 2) {
+      fail(`timeline.xy: shape [${shape.join(", ")}] is not [${fmt(t)} epochs, ${fmt(n)} points, 2]`);
+    }
+  }, 3);
+  const metrics = own(tl, "metrics");
+  if (metrics !== undefined && metrics !== null) {
+    if (!isObject(metrics)) fail(`timeline.metrics is ${describe(metrics)}, expected {columns, values}`);
+    const columns = own(metrics, "columns");
+    if (!Array.isArray(columns) || columns.length > SNAPSHOT_MAX_FIELDS) {
+      fail(`timeline.metrics.columns is ${describe(columns)}, expected a list of at most ${SNAPSHOT_MAX_FIELDS} names`);
+    }
+    columns.forEach((c, j) => {
+      budget.chars += text(c, `timeline.metrics.columns[${j}]`, SNAPSHOT_MAX_NAME_CHARS).length;
+    });
+    const values = own(metrics, "values");
+    if (!Array.isArray(values) || values.length !== t) {
+      fail(`timeline.metrics.values is ${describe(values)}, expected one row per epoch (${fmt(t)})`);
+    }
+    values.forEach((row, f) => {
+      if (!Array.isArray(row) || row.length !== columns.length) {
+        fail(`timeline.metrics.values[${f}] is ${describe(row)}, expected ${columns.length} numbers`);
+      }
+      row.forEach((v, j) => {
+        if (v !== null && (typeof v !== "number" || !Number.isFinite(v))) {
+          fail(`timeline.metrics.values[${f}][${j}] is ${describe(v)}, expected a number or null`);
+        }
+      });
+    });
+  }
+  const nb = own(tl, "neighbours");
+  if (nb !== undefined && nb !== null) {
+    if (!isObject(nb)) fail(`timeline.neighbours is ${describe(nb)}, expected an object`);
+    const k = wholeNumber(own(nb, "k"), "timeline.neighbours.k", 0, SNAPSHOT_MAX_K);
+    if (t * n * k > SNAPSHOT_MAX_NEIGHBOUR_ENTRIES) {
+      fail(`timeline.neighbours: ${fmt(t)} epochs × ${fmt(n)} points × k=${fmt(k)} is more than ${fmt(SNAPSHOT_MAX_NEIGHBOUR_ENTRIES)} entries`);
+    }
+    text(own(nb, "metric"), "timeline.neighbours.metric", SNAPSHOT_MAX_NAME_CHARS);
+    for (const [key, dtypes] of [["indices", ["uint16", "uint32"]], ["scores", ["float16", "float32"]]] as const) {
+      const what = `timeline.neighbours.${key}`;
+      checkArray(own(nb, key), what, [...dtypes], (shape) => {
+        if (shape.length !== 3 || shape[0] !== t || shape[1] !== n || shape[2] !== k) {
+          fail(`${what}: shape [${shape.join(", ")}] is not [${fmt(t)} epochs, ${fmt(n)} points, k=${fmt(k)}]`);
+        }
+      }, 3);
+    }
+  }
+}
+
+/** IEEE half floats (as uint16 bits) to float32. */
+function halfToFloat(bits: Uint16Array): Float32Array {
+  const out = new Float32Array(bits.length);
+  for (let i = 0; i < bits.length; i++) {
+    const b = bits[i];
+    const sign = b & 0x8000 ? -1 : 1;
+    const exp = (b >> 10) & 0x1f;
+    const frac = b & 0x3ff;
+    out[i] = exp === 0 ? sign * 2 ** -14 * (frac / 1024)
+      : exp === 31 ? (frac ? NaN : sign * Infinity)
+      : sign * 2 ** (exp - 15) * (1 + frac / 1024);
+  }
+  return out;
 }
 
 function bytes(b64: string, what: string): ArrayBuffer {
@@ -276,6 +370,7 @@ export function fromB64(a: B64Array, what: string): Float32Array | Uint32Array {
     fail(`${what}: ${fmt(buf.byteLength)} bytes for shape [${a.shape.join(", ")}] ${a.dtype}`);
   }
   if (a.dtype === "float32") return new Float32Array(buf);
+  if (a.dtype === "float16") return halfToFloat(new Uint16Array(buf));
   if (a.dtype === "uint32") return new Uint32Array(buf);
   return Uint32Array.from(new Uint16Array(buf));
 }
@@ -338,8 +433,30 @@ export function snapshotParts(raw: unknown): { data: ProjectorData; local: Local
       scores: fromB64(nb.scores, "neighbours.scores") as Float32Array,
     };
   }
+  let timeline: TimelineData | null = null;
+  if (snap.timeline) {
+    const tl = snap.timeline;
+    const frames = fromB64(tl.xy, "timeline.xy") as Float32Array;
+    const [badAt, count] = nonFinite(frames);
+    if (count) {
+      const f = Math.floor(badAt / n), i = badAt % n;
+      fail(`timeline.xy: ${fmt(count)} coordinates are not finite numbers, the first is point ${fmt(i)} (${quote(labels[i])}) at epoch ${tl.epochs[f]}`);
+    }
+    timeline = { epochs: tl.epochs, frames, metrics: tl.metrics ?? null, frame: tl.frame };
+    delete local.neighbours; // neighbours are the shown epoch's, or none
+    if (tl.neighbours) {
+      const nb = tl.neighbours;
+      const indices = fromB64(nb.indices, "timeline.neighbours.indices") as Uint32Array;
+      for (let i = 0; i < indices.length; i++) {
+        if (indices[i] >= n) fail(`timeline.neighbours.indices holds ${fmt(indices[i])}, but there are ${fmt(n)} points`);
+      }
+      const scores = fromB64(nb.scores, "timeline.neighbours.scores") as Float32Array;
+      local.frameNeighbours = { k: nb.k, metric: nb.metric, indices, scores, epochs: tl.epochs };
+    }
+  }
   const data: ProjectorData = {
-    xy, method: snap.method, metric: snap.metric, k: snap.k, height: snap.height ?? 480, color,
+    xy: timeline ? timeline.frames.subarray(timeline.frame! * 2 * n, (timeline.frame! + 1) * 2 * n) : xy,
+    method: snap.method, metric: snap.metric, k: snap.k, height: snap.height ?? 480, color, timeline,
     t0: performance.now(),
   };
   return { data, local, note: snap.subsample ?? null };

@@ -42,5 +42,11 @@ export const CSS = `
 .embedkit-projector .ek-ramp-ends { display: flex; justify-content: space-between; font-size: 11px; }
 .embedkit-projector .ek-match { cursor: pointer; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 .embedkit-projector .ek-match:hover { background: var(--jp-layout-color2, #eee); }
+.embedkit-projector .ek-timebar { display: flex; gap: 8px; align-items: center; padding: 3px 6px;
+  border-bottom: 1px solid var(--jp-border-color2, #ddd); flex-wrap: wrap; }
+.embedkit-projector .ek-slider { flex: 1 1 200px; min-width: 100px; }
+.embedkit-projector .ek-epoch { font-variant-numeric: tabular-nums; white-space: nowrap; }
+.embedkit-projector .ek-metrics { color: var(--jp-ui-font-color2, #666); font-size: 12px;
+  font-variant-numeric: tabular-nums; }
 .embedkit-projector .ek-muted { color: var(--jp-ui-font-color2, #777); }
 `;

@@ -16,6 +16,25 @@ export interface ColorData {
   max?: string;
 }
 
+/** Per-epoch numbers shown with a timeline: one row of `values` per frame (null: none). */
+export interface TimelineMetrics {
+  columns: string[];
+  values: (number | null)[][];
+}
+
+/** A training run's frames: the same points at every epoch, aligned in 2D. */
+export interface TimelineData {
+  /** The epoch of each frame (increasing). */
+  epochs: number[];
+  /** Every frame's interleaved xy: frame f, point i at [2 * (f * n + i)]. */
+  frames: Float32Array;
+  metrics?: TimelineMetrics | null;
+  /** The frame shown first (default: the last). */
+  frame?: number;
+  /** Milliseconds per epoch when playing (default 700). */
+  frameMs?: number;
+}
+
 export interface ProjectorData {
   /** Interleaved 2D coordinates x0, y0, x1, y1, ... (any range; the view fits them). */
   xy: Float32Array;
@@ -26,6 +45,8 @@ export interface ProjectorData {
   color?: ColorData | null;
   selected?: ArrayLike<number> | null;
   highlight?: ArrayLike<number> | null;
+  /** Frames to play (time slider, Play); `xy` is then the shown frame's coordinates. */
+  timeline?: TimelineData | null;
   /** performance.now() when the request to draw started (for first-frame timing). */
   t0?: number;
 }
@@ -54,6 +75,8 @@ export interface NeighbourResult {
   k: number;
   /** (index, label, score) in rank order. */
   items: [number, string, number][];
+  /** The epoch whose vectors were searched (a timeline's). */
+  epoch?: number;
   error?: string | null;
 }
 
@@ -61,7 +84,10 @@ export interface NeighbourResult {
 export interface ProjectorBackend {
   hover(i: number): Promise<HoverInfo>;
   search(query: string, regex: boolean): Promise<SearchResult>;
-  neighbours(i: number): Promise<NeighbourResult>;
+  /** Neighbours of point i; with a timeline, in the vectors of `frame` (the shown one). */
+  neighbours(i: number, frame?: number): Promise<NeighbourResult>;
+  /** A timeline frame is on screen (after the slider, Play or Python moved it). */
+  frameShown?(frame: number): void;
   /** A lasso selection by the user (empty when cleared). */
   select?(indices: Uint32Array): void;
   /** A point hovered by the user (-1 when the pointer leaves it). */
@@ -87,5 +113,14 @@ export interface ProjectorView {
   selection(): number[];
   /** Screen position of point i relative to the canvas, in CSS pixels. */
   screenPosition(i: number): [number, number] | null;
+  /** Show timeline frame `f` (points glide there unless `transition` is false). */
+  setFrame(f: number, transition?: boolean): Promise<void>;
+  /** The timeline frame shown (-1 without a timeline). */
+  frame(): number;
+  /** Play from the shown frame (from the first when at the last) to the last. */
+  play(): Promise<void>;
+  pause(): void;
+  /** Replace the frames (same points), e.g. a run that grew by an epoch; shows `tl.frame`. */
+  setTimeline(tl: TimelineData): Promise<void>;
   destroy(): void;
 }

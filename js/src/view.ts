@@ -14,9 +14,17 @@ import {
   renderLegend,
   renderMatches,
   renderNeighbours,
+  renderTimeBar,
   renderTooltip,
 } from "./panels";
-import type { ColorData, HoverInfo, ProjectorBackend, ProjectorData, ProjectorView } from "./types";
+import type {
+  ColorData,
+  HoverInfo,
+  ProjectorBackend,
+  ProjectorData,
+  ProjectorView,
+  TimelineData,
+} from "./types";
 
 type Scatter = ReturnType<typeof createScatterplot>;
 
@@ -46,6 +54,23 @@ export function fitPoints(xy: Float32Array): { x: Float32Array; y: Float32Array 
   }
   return { x, y };
 }
+
+/**
+ * Scale every frame of a timeline with ONE box (that of all frames together), so that a
+ * point's motion between frames is its motion in the layout, not a rescaling.
+ */
+export function fitFrames(frames: Float32Array, nFrames: number): { x: Float32Array; y: Float32Array }[] {
+  const per = nFrames ? frames.length / nFrames : 0;
+  const all = fitPoints(frames);
+  const out: { x: Float32Array; y: Float32Array }[] = [];
+  for (let f = 0; f < nFrames; f++) {
+    const a = (f * per) >> 1, b = ((f + 1) * per) >> 1;
+    out.push({ x: all.x.subarray(a, b), y: all.y.subarray(a, b) });
+  }
+  return out;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** The notebook's background (JupyterLab theme variable, resolved by the browser) as RGBA. */
 function background(node: HTMLElement): [number, number, number, number] {
@@ -84,6 +109,14 @@ class View implements ProjectorView {
   private resizer: ResizeObserver | null = null; // starts the view, then follows its size
   private readonly cache = new Map<number, HoverInfo>();
   private mouse: [number, number] = [0, 0];
+  private timeline: TimelineData | null = null;
+  private fitted: { x: Float32Array; y: Float32Array }[] = [];
+  private shown = -1; // the timeline frame on screen (or being drawn)
+  private target = -1; // the frame asked for last
+  private frameBusy: Promise<void> | null = null;
+  private playing = false;
+  private nbrRow = -1; // the point whose neighbours are listed (re-asked at each frame)
+  private nbrSeq = 0;
 
   constructor(
     el: HTMLElement,
@@ -93,12 +126,14 @@ class View implements ProjectorView {
     this.t0 = data.t0 ?? performance.now();
     this.xy = data.xy;
     this.color = data.color ?? null;
+    if (data.timeline) this.useTimeline(data.timeline);
     this.pending = data.highlight?.length
       ? { kind: "highlight", indices: data.highlight }
       : data.selected?.length
         ? { kind: "selection", indices: data.selected }
         : null;
     this.parts = buildDom(el, data);
+    if (this.timeline) this.showTime();
     this.listen();
     renderLegend(this.parts.legend, this.color);
     this.ready = this.startWhenSized();
@@ -137,13 +172,139 @@ class View implements ProjectorView {
   }
 
   async showNeighbours(i: number): Promise<void> {
-    clear(this.parts.neighbours);
-    this.parts.neighbours.append(h("div", "ek-muted", "asking for neighbours…"));
-    const res = await this.backend.neighbours(i);
-    if (this.destroyed) return;
+    const seq = ++this.nbrSeq;
+    this.nbrRow = i;
+    if (!this.parts.neighbours.querySelector(".ek-nbr")) {
+      clear(this.parts.neighbours);
+      this.parts.neighbours.append(h("div", "ek-muted", "asking for neighbours…"));
+    }
+    const frame = this.timeline ? this.shown : undefined;
+    const res = await this.backend.neighbours(i, frame);
+    if (this.destroyed || seq !== this.nbrSeq) return; // a later click or frame asked again
     renderNeighbours(this.parts.neighbours, res, (j) => void this.showNeighbours(j));
+    if (frame !== undefined) this.parts.neighbours.dataset.frame = String(frame);
     if (!res.error) this.scatter?.select([i, ...res.items.map((it) => it[0])], { preventEvent: true });
     this.userSelection = false;
+  }
+
+  // ---------------------------------------------------------------- timeline
+  frame(): number {
+    return this.timeline ? this.shown : -1;
+  }
+
+  async setFrame(f: number, transition = true): Promise<void> {
+    const tl = this.timeline;
+    if (!tl) return;
+    const last = tl.epochs.length - 1;
+    this.target = Math.max(0, Math.min(last, Math.round(Number.isFinite(f) ? f : last)));
+    if (this.parts.time) renderTimeBar(this.parts.time, tl, this.target);
+    if (this.frameBusy) return this.frameBusy; // the running loop goes on to the new target
+    this.frameBusy = this.drawFrames(transition).finally(() => {
+      this.frameBusy = null;
+    });
+    return this.frameBusy;
+  }
+
+  async play(): Promise<void> {
+    const tl = this.timeline;
+    if (!tl || this.playing || this.destroyed) return;
+    const last = tl.epochs.length - 1;
+    this.setPlaying(true);
+    try {
+      if (this.shown >= last) await this.setFrame(0, false);
+      const ms = tl.frameMs ?? 700;
+      while (this.playing && !this.destroyed && this.shown < last) {
+        const t0 = performance.now();
+        await this.setFrame(this.shown + 1, true);
+        const rest = ms - (performance.now() - t0);
+        if (rest > 0 && this.shown < last) await sleep(rest);
+      }
+    } finally {
+      this.setPlaying(false);
+    }
+  }
+
+  pause(): void {
+    this.setPlaying(false);
+  }
+
+  async setTimeline(tl: TimelineData): Promise<void> {
+    const n = this.xy.length >> 1;
+    if (tl.epochs.length === 0 || tl.frames.length !== tl.epochs.length * n * 2) {
+      console.warn("embedkit: a timeline of other points was ignored");
+      return;
+    }
+    this.useTimeline(tl);
+    if (this.parts.time) renderTimeBar(this.parts.time, tl, this.shown);
+    const f = this.shown;
+    this.shown = -1; // redraw even when the frame number is the same
+    await this.setFrame(f, true);
+  }
+
+  private useTimeline(tl: TimelineData): void {
+    const last = tl.epochs.length - 1;
+    this.timeline = tl;
+    this.fitted = fitFrames(tl.frames, tl.epochs.length);
+    const f = Math.max(0, Math.min(last, tl.frame ?? last));
+    this.shown = this.target = f;
+    this.xy = this.frameXY(f);
+  }
+
+  private frameXY(f: number): Float32Array {
+    const tl = this.timeline!;
+    const size = tl.frames.length / tl.epochs.length;
+    return tl.frames.subarray(f * size, (f + 1) * size);
+  }
+
+  private showTime(): void {
+    const time = this.parts.time!;
+    renderTimeBar(time, this.timeline!, this.shown);
+    this.markFrame(this.shown);
+    time.slider.addEventListener("input", () => {
+      this.pause();
+      void this.setFrame(Number(time.slider.value), true);
+    });
+    time.play.addEventListener("click", () => {
+      if (this.playing) this.pause();
+      else void this.play();
+    });
+  }
+
+  private setPlaying(on: boolean): void {
+    this.playing = on;
+    this.parts.root.dataset.playing = on ? "1" : "0";
+    if (this.parts.time) this.parts.time.play.textContent = on ? "❚❚ Pause" : "▶ Play";
+  }
+
+  private markFrame(f: number): void {
+    const root = this.parts.root;
+    root.dataset.frame = String(f);
+    root.dataset.epoch = String(this.timeline!.epochs[f]);
+  }
+
+  /** Draw frames until the one shown is the last one asked for (the slider may move on). */
+  private async drawFrames(transition: boolean): Promise<void> {
+    const tl = this.timeline!;
+    while (this.shown !== this.target && !this.destroyed) {
+      const f = this.target;
+      this.shown = f;
+      this.xy = this.frameXY(f);
+      if (this.scatter && this.drawn) {
+        const keep = this.selection();
+        const ms = Math.max(0, Math.min(500, 0.7 * (tl.frameMs ?? 700)));
+        await this.scatter.draw(this.points() as never, {
+          ...this.drawOptions(),
+          transition: transition && ms > 0,
+          transitionDuration: ms,
+          preventFilterReset: true,
+        } as never);
+        if (keep.length) this.scatter.select(keep, { preventEvent: true });
+      }
+      if (this.destroyed) return;
+      this.markFrame(f);
+      this.backend.frameShown?.(f);
+      if (this.nbrRow >= 0) void this.showNeighbours(this.nbrRow);
+    }
   }
 
   async search(query: string, regex = false): Promise<void> {
@@ -164,6 +325,7 @@ class View implements ProjectorView {
 
   destroy(): void {
     this.destroyed = true;
+    this.playing = false;
     clearTimeout(this.searchTimer);
     this.resizer?.disconnect();
     this.scatter?.destroy();
@@ -173,7 +335,8 @@ class View implements ProjectorView {
 
   // ---------------------------------------------------------------- scatter
   private points(): Record<string, Float32Array> {
-    const pts: Record<string, Float32Array> = fitPoints(this.xy);
+    const fitted = this.timeline ? this.fitted[this.shown] : null;
+    const pts: Record<string, Float32Array> = fitted ? { x: fitted.x, y: fitted.y } : fitPoints(this.xy);
     if (this.color) pts.valueA = this.color.values;
     return pts;
   }
@@ -264,6 +427,7 @@ class View implements ProjectorView {
     });
     sp.subscribe("select", ({ points }: { points: number[] }) => this.onSelect(points));
     sp.subscribe("deselect", () => {
+      this.nbrRow = -1;
       if (!this.userSelection) return;
       this.userSelection = false;
       this.parts.count.textContent = "";
@@ -320,6 +484,7 @@ class View implements ProjectorView {
 
   private onSelect(points: number[]): void {
     if (this.inLasso) {
+      this.nbrRow = -1;
       this.inLasso = false;
       this.userSelection = true;
       this.parts.count.textContent = `${points.length.toLocaleString("en-US")} selected`;
@@ -333,6 +498,7 @@ class View implements ProjectorView {
     const seq = ++this.searchSeq;
     const { count, matches, search, regex } = this.parts;
     const query = search.value;
+    this.nbrRow = -1;
     count.classList.remove("ek-error");
     clear(matches);
     if (!query) {

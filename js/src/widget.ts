@@ -9,6 +9,7 @@ import type {
   ProjectorBackend,
   ProjectorData,
   SearchResult,
+  TimelineData,
 } from "./types";
 import { createProjectorView } from "./view";
 
@@ -17,6 +18,8 @@ export { localBackend } from "./local";
 
 interface Model {
   get(name: string): any;
+  set(name: string, value: unknown): void;
+  save_changes(): void;
   send(content: object, callbacks?: unknown, buffers?: ArrayBuffer[] | ArrayBufferView[]): void;
   on(event: string, cb: (...args: any[]) => void): void;
   off(event: string, cb: (...args: any[]) => void): void;
@@ -34,6 +37,21 @@ interface WireColor {
 function colorFrom(wire: WireColor | null): ColorData | null {
   if (!wire || !wire.values) return null;
   return { ...wire, values: decode(wire.values) as Float32Array };
+}
+
+/** The model's timeline (`_frames` float32 T × n × 2, `_epochs`, `_metrics`, `epoch`), or null. */
+function timelineFrom(model: Model): TimelineData | null {
+  const frames = decode(model.get("_frames")) as Float32Array | null;
+  const epochs: number[] = model.get("_epochs") ?? [];
+  if (!frames || !epochs.length) return null;
+  const at = epochs.indexOf(model.get("epoch"));
+  return {
+    frames,
+    epochs,
+    metrics: model.get("_metrics") ?? null,
+    frame: at >= 0 ? at : epochs.length - 1,
+    frameMs: model.get("frame_ms"),
+  };
 }
 
 function makeBackend(model: Model): { backend: ProjectorBackend; onMsg: (m: any, b: DataView[]) => void } {
@@ -60,7 +78,18 @@ function makeBackend(model: Model): { backend: ProjectorBackend; onMsg: (m: any,
         ...m,
         indices: b && b.length ? (viewAs(b[0], "uint32") as Uint32Array) : new Uint32Array(0),
       })),
-    neighbours: (i) => ask<NeighbourResult>({ type: "neighbours", i }, (m) => m as NeighbourResult),
+    neighbours: (i, frame) => {
+      const epochs: number[] = model.get("_epochs") ?? [];
+      const epoch = frame !== undefined && frame >= 0 ? epochs[frame] : undefined;
+      const content = epoch === undefined ? { type: "neighbours", i } : { type: "neighbours", i, epoch };
+      return ask<NeighbourResult>(content, (m) => m as NeighbourResult);
+    },
+    frameShown: (frame) => {
+      const epoch = (model.get("_epochs") ?? [])[frame];
+      if (epoch === undefined || model.get("epoch") === epoch) return;
+      model.set("epoch", epoch);
+      model.save_changes();
+    },
     select: (indices) => model.send({ type: "select" }, undefined, [indices]),
     hovered: (i) => {
       if (model.get("_track_hover")) model.send({ type: "hovered", i });
@@ -82,6 +111,7 @@ function render({ model, el }: { model: Model; el: HTMLElement }): () => void {
     color: colorFrom(model.get("_color")),
     selected: decode(model.get("_selected_idx")),
     highlight: decode(model.get("_highlight")),
+    timeline: timelineFrom(model),
     t0,
   };
   const view = createProjectorView(el, data, backend);
@@ -90,6 +120,15 @@ function render({ model, el }: { model: Model; el: HTMLElement }): () => void {
       onMsg(msg, buffers);
       if (msg?.type === "focus") view.focus(msg.i);
       if (msg?.type === "show_neighbours") void view.showNeighbours(msg.i);
+      if (msg?.type === "play") void view.play();
+    }],
+    ["change:epoch", () => {
+      const at = (model.get("_epochs") ?? []).indexOf(model.get("epoch"));
+      if (at >= 0 && at !== view.frame()) void view.setFrame(at, true);
+    }],
+    ["change:_frames", () => {
+      const tl = timelineFrom(model);
+      if (tl) void view.setTimeline(tl);
     }],
     ["change:_xy", () => void view.setPoints(decode(model.get("_xy")) as Float32Array, model.get("method"))],
     ["change:_color", () => void view.setColor(colorFrom(model.get("_color")))],
