@@ -8,6 +8,8 @@ metrics of its own). The loop owns everything else, the same way for every train
 - the epoch count, the learning-rate schedule (:meth:`Trainer._linear_rate`) and timing;
 - throughput, always ``units processed in the epoch / seconds`` in the trainer's ``unit``;
 - probes (``probes=``) and the health figure ``mean_cosine`` on the current vectors;
+- with ``track=``, the tracked rows' vectors per epoch, their ``settling`` and the
+  :class:`~embedkit.timeline.Timeline` in ``timeline_`` (:mod:`embedkit.train.tracking`);
 - one :class:`~embedkit.train.events.TrainingEvent` per epoch to every observer, the only
   place events for ``history_`` are made (the hook for per-epoch snapshots);
 - :meth:`Trainer.stop` after the current epoch, keeping what was learned;
@@ -61,6 +63,7 @@ import pandas as pd
 from ..errors import CollapseWarning, NotFittedError, check_fitted, warn
 from .events import TrainingEvent, call_observer
 from .probes import make_probes, run_probes
+from .tracking import Tracker, check_track
 
 if TYPE_CHECKING:
     from ..vectors import Embeddings
@@ -236,13 +239,21 @@ class Trainer:
         called once per epoch only when needed); ``end()`` runs after the last epoch,
         also after an error or a stop, before observers hear ``on_end`` (restore a
         library's state, build ``embeddings_``).
+
+        With ``track=`` (see :mod:`embedkit.train.tracking`) the tracked rows of
+        ``current()`` are recorded after every epoch, their ``settling`` joins the epoch's
+        metrics before its event, and ``timeline_`` holds the frames so far (observers see
+        it with each event; a stopped or failed run keeps its frames).
         """
         probes = make_probes(getattr(self, "probes", None))
         epochs = int(self.epochs)
+        tracker = self._tracker(current)
         self._begin()
         threads = torch_threads(self._torch_workers()) if self.uses_torch else None
         try:
             with threads or contextlib.nullcontext():
+                if tracker is not None and current is not None and tracker.by_label:
+                    tracker.resolve(current())  # an unknown label fails before training
                 for epoch in range(1, epochs + 1):
                     t0 = time.perf_counter()
                     result = step(epoch)
@@ -253,6 +264,8 @@ class Trainer:
                         emb = current()
                         metrics["mean_cosine"] = mean_cosine(emb.vectors, self._health_rows(emb))
                         metrics.update(run_probes(probes, emb))
+                        if tracker is not None:
+                            self.timeline_ = tracker.record(epoch, emb, result.loss, metrics)
                     self._emit(epoch, result.loss, result.items / seconds, self.unit, metrics)
                     if self.stop_requested:
                         break
@@ -261,8 +274,20 @@ class Trainer:
                 if end is not None:
                     end()
             finally:
+                if tracker is not None and tracker.epochs:
+                    self.timeline_ = tracker.timeline(final=True)
                 self._finish()
         self._warn_if_collapsed()
+
+    def _tracker(self, current: Callable[[], Embeddings] | None) -> Tracker | None:
+        """The run's :class:`~embedkit.train.tracking.Tracker`, or None without ``track=``."""
+        self.__dict__.pop("timeline_", None)  # a timeline belongs to the run that made it
+        track = check_track(getattr(self, "track", None))
+        if track is None:
+            return None
+        if current is None:
+            raise TypeError(f"{type(self).__name__} cannot record a timeline (track=)")
+        return Tracker(track, int(self.epochs))
 
     def _torch_workers(self) -> int | None:
         """torch threads for the run: 1 when ``deterministic``, else ``workers``."""
@@ -402,7 +427,8 @@ class Trainer:
         """Save the fitted trainer into the folder ``path`` (created if needed).
 
         The folder holds ``trainer.json`` (class and parameters), ``embeddings.npz``
-        (embedkit's pickle-free format), ``history.csv`` and the trainer's own state:
+        (embedkit's pickle-free format), ``history.csv``, ``timeline.npz`` when the run
+        recorded one (``track=``, see :meth:`Timeline.save`) and the trainer's own state:
         gensim's native model file for the gensim trainers (``model.gensim``, which gensim
         loads without embedkit), a torch state dict for the torch ones (loaded with
         ``weights_only=True``). Nothing in it is a pickle of an embedkit object.
@@ -411,17 +437,22 @@ class Trainer:
         embeddings = self._check_fitted()
         folder = Path(path)
         folder.mkdir(parents=True, exist_ok=True)
-        params = {}
+        params: dict[str, Any] = {}
         for name, value in self.get_params().items():
             if isinstance(value, np.generic):
                 value = value.item()
             if value is None or isinstance(value, str | int | float | bool):
                 params[name] = value
+            elif name == "track" and isinstance(value, list | tuple):
+                params[name] = [str(x) for x in value]  # labels tracked
         cls = type(self)
         info = {"class": f"{cls.__module__}.{cls.__qualname__}", "params": params}
         (folder / "trainer.json").write_text(json.dumps(info, indent=1), encoding="utf-8")
         embeddings.save(folder / "embeddings.npz")
         self.history_.to_csv(folder / "history.csv", index=False)
+        timeline = getattr(self, "timeline_", None)
+        if timeline is not None:
+            timeline.save(folder / "timeline.npz")
         self._save_state(folder)
         return folder
 
@@ -449,6 +480,10 @@ class Trainer:
         obj.history_ = pd.read_csv(folder / "history.csv")
         obj.epochs_done_ = len(obj.history_)
         obj.stopped_ = obj.epochs_done_ < int(obj.epochs)
+        if (folder / "timeline.npz").exists():
+            from ..timeline import Timeline
+
+            obj.timeline_ = Timeline.load(folder / "timeline.npz")
         obj._load_state(folder)
         return obj
 

@@ -142,6 +142,10 @@ class Doc2Vec(Trainer):
         Per-epoch evaluations (see :mod:`embedkit.train.probes`): callables
         ``f(emb) -> float | dict`` get the current document vectors; their values land
         in ``history_`` and on the dashboard's chart.
+    track : bool, int or list of str, optional
+        Record a timeline of these documents' vectors after every epoch in ``timeline_``
+        (``True``: the first 2,000 tags, an int: that many, or a list of tags), and their
+        ``settling`` in ``history_`` (see :mod:`embedkit.train.tracking`).
 
     Notes
     -----
@@ -180,9 +184,11 @@ class Doc2Vec(Trainer):
         seed: int = 1,
         deterministic: bool = False,
         probes: Any = None,
+        track: Any = None,
         observers: Iterable[Any] = (),
     ) -> None:
         super().__init__(observers)
+        self.track = track
         self.vector_size = vector_size
         self.dm = dm
         self.window = window

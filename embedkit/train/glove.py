@@ -155,8 +155,9 @@ class GloVe(Trainer):
         For the initial vectors and the shuffling.
     deterministic : bool
         One thread and a fixed seed: two runs give the same vectors bit for bit.
-    probes, observers
-        As for :class:`~embedkit.train.Word2Vec`.
+    probes, track, observers
+        As for :class:`~embedkit.train.Word2Vec` (``track``: a timeline of the most
+        frequent words, see :mod:`embedkit.train.tracking`).
 
     Attributes
     ----------
@@ -198,9 +199,11 @@ class GloVe(Trainer):
         seed: int = 1,
         deterministic: bool = False,
         probes: Any = None,
+        track: Any = None,
         observers: Iterable[Any] = (),
     ) -> None:
         super().__init__(observers)
+        self.track = track
         self.vector_size = vector_size
         self.window = window
         self.min_count = min_count

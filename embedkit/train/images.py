@@ -283,6 +283,12 @@ class ImageTrainer(_Extractor):
     workers : int, optional
         torch threads while training; runs with the same seed and thread count on CPU
         give identical results (deterministic algorithms are switched on meanwhile).
+    track : bool, int or list of str, optional
+        Record a timeline in ``timeline_``: the features of the fixed sample of up to 512
+        training images that the health figure already computes each epoch (``True``:
+        all of them, an int: the first that many, or a list of their names), with their
+        ``class`` as metadata, and ``settling`` in ``history_`` (see
+        :mod:`embedkit.train.tracking`).
 
     Examples
     --------
@@ -317,9 +323,11 @@ class ImageTrainer(_Extractor):
         device: str = "auto",
         workers: int | None = None,
         thumbnail_size: int = 64,
+        track: Any = None,
         observers: Iterable[Any] = (),
     ) -> None:
         super().__init__(observers)
+        self.track = track
         self.backbone = backbone
         self.epochs = epochs
         self.seed = seed
@@ -385,12 +393,13 @@ class ImageTrainer(_Extractor):
         rows = np.sort(rng.choice(len(s.images), size=min(512, len(s.images)), replace=False))
         images = s.images[rows]
         names = [s.names[r] for r in rows]
+        meta = None if s.classes is None else pd.DataFrame({"class": np.asarray(s.classes)[rows]})
 
         def current() -> Embeddings:
             feats = _features(
                 self._backbone(), self._pre(images), images, self.device_, self.batch_size
             )
-            return Embeddings(names, feats)
+            return Embeddings(names, feats, metadata=meta)
 
         return current
 

@@ -74,6 +74,11 @@ class MatrixFactorization(RecommenderBase, Trainer):
         torch threads while training (restored afterwards). One (the default) is fastest
         for these small tables, and much faster than two on a busy machine; None keeps
         torch's.
+    track : bool, int or list, optional
+        Record a timeline of these items' vectors after every epoch in ``timeline_``
+        (``True``: the 2,000 most rated items, an int: that many, or a list of item
+        ids), with their metadata (title, genres) and ``settling`` in
+        ``history_`` (see :mod:`embedkit.train.tracking`).
     observers : list, optional
         Receivers of the per-epoch events (dashboard, tqdm, list).
 
@@ -104,10 +109,12 @@ class MatrixFactorization(RecommenderBase, Trainer):
         negatives: int = 4,
         seed: int = 1,
         workers: int | None = 1,
+        track: Any = None,
         observers: Iterable[Any] = (),
     ) -> None:
         Trainer.__init__(self, observers)
         self.workers = workers
+        self.track = track
         self.kind = kind
         self.factors = factors
         self.epochs = epochs
@@ -165,6 +172,7 @@ class MatrixFactorization(RecommenderBase, Trainer):
         torch = _torch()
         self._encode(ratings, user, item, rating, users)
         self.item_metadata_ = item_metadata(items, self.item_index_.ids, item)
+        self._current_meta: pd.DataFrame | None = None
         val = self._validation_rows(validation)
         gen = torch.Generator().manual_seed(int(self.seed))
         self._init_params(torch, gen)
@@ -217,8 +225,13 @@ class MatrixFactorization(RecommenderBase, Trainer):
         return step
 
     def _current(self) -> Embeddings:
-        """The item vectors as they are now (for the health figure)."""
-        return Embeddings(self.item_index_.keys, self._Q.detach().numpy().copy())
+        """The item vectors as they are now (health figure, timeline), with their metadata."""
+        if getattr(self, "_current_meta", None) is None:
+            meta = pd.DataFrame({"n_ratings": self.popularity_.astype(np.int64)})
+            if self.item_metadata_ is not None:
+                meta = pd.concat([self.item_metadata_, meta], axis=1)
+            self._current_meta = meta
+        return Embeddings(self.item_index_.keys, self._Q.detach().numpy(), self._current_meta)
 
     def _explicit_step(self, torch: Any, u: Any, i: Any, r: Any) -> float:
         p, q, bu, bi = self._P[u], self._Q[i], self._bu[u], self._bi[i]
@@ -433,12 +446,13 @@ class Item2Vec(Word2Vec):
         min_rating: float | None = None,
         seed: int = 1,
         probes: Any = None,
+        track: Any = None,
         observers: Iterable[Any] = (),
     ) -> None:
         super().__init__(
             vector_size=vector_size, window=window, min_count=min_count, sg=1,
             negative=negative, sample=sample, epochs=epochs, seed=seed, deterministic=True,
-            probes=probes, observers=observers,
+            probes=probes, track=track, observers=observers,
         )  # fmt: skip
         self.min_rating = min_rating
 

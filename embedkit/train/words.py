@@ -84,8 +84,10 @@ class _GensimWordTrainer(Trainer):
         deterministic: bool,
         probes: Any,
         observers: Iterable[Any],
+        track: Any = None,
     ) -> None:
         super().__init__(observers)
+        self.track = track
         self.vector_size = vector_size
         self.window = window
         self.min_count = min_count
@@ -270,6 +272,10 @@ class Word2Vec(_GensimWordTrainer):
         One worker, fixed ``seed``: reproducible vectors.
     probes : list, optional
         Per-epoch evaluations (see :mod:`embedkit.train.probes`), e.g. ``["wordsim353"]``.
+    track : bool, int or list of str, optional
+        Record a timeline of these words' vectors after every epoch in ``timeline_``
+        (``True``: the 2,000 most frequent, an int: that many, or a list of words), and
+        their ``settling`` in ``history_`` (see :mod:`embedkit.train.tracking`).
     observers : list, optional
         Receivers of :class:`~embedkit.train.TrainingEvent` (dashboard, tqdm, list).
 
@@ -284,6 +290,8 @@ class Word2Vec(_GensimWordTrainer):
         The trained gensim model (``model_.save(path)``; loads without embedkit).
     memory_estimate_ : MemoryEstimate
         The estimate made before training.
+    timeline_ : Timeline
+        With ``track=``: the tracked words' vectors and aligned 2D positions per epoch.
 
     Examples
     --------
@@ -313,12 +321,13 @@ class Word2Vec(_GensimWordTrainer):
         seed: int = 1,
         deterministic: bool = False,
         probes: Any = None,
+        track: Any = None,
         observers: Iterable[Any] = (),
     ) -> None:
         super().__init__(
             vector_size, window, min_count, sg, hs, negative, ns_exponent, cbow_mean,
             sample, learning_rate, min_learning_rate, epochs, workers, seed, deterministic, probes,
-            observers,
+            observers, track,
         )  # fmt: skip
 
     def _gensim_class(self) -> Any:
@@ -346,7 +355,8 @@ class FastText(_GensimWordTrainer):
         Hash buckets for n-gram vectors (memory: ``bucket × vector_size × 4`` bytes, twice).
     vector_size, window, min_count, sg, hs, negative, ns_exponent, cbow_mean, sample
         As for :class:`Word2Vec`.
-    learning_rate, min_learning_rate, epochs, workers, seed, deterministic, probes, observers
+    learning_rate, min_learning_rate, epochs, workers, seed, deterministic, probes, track,
+    observers
         As for :class:`Word2Vec`.
 
     Examples
@@ -384,12 +394,13 @@ class FastText(_GensimWordTrainer):
         bucket: int = 2_000_000,
         deterministic: bool = False,
         probes: Any = None,
+        track: Any = None,
         observers: Iterable[Any] = (),
     ) -> None:
         super().__init__(
             vector_size, window, min_count, sg, hs, negative, ns_exponent, cbow_mean,
             sample, learning_rate, min_learning_rate, epochs, workers, seed, deterministic, probes,
-            observers,
+            observers, track,
         )  # fmt: skip
         self.min_n = min_n
         self.max_n = max_n
