@@ -33,6 +33,7 @@ import pandas as pd
 from ..errors import EmbedkitWarning, warn
 from ..train.events import TrainingEvent
 from ..train.params import default_workers
+from ._live import LiveMap
 
 # While training, the chart re-renders at most every _RENDER_MIN seconds and never more often
 # than _RENDER_SHARE of the wall time allows (a PNG costs ~0.1 s), so watching costs the run
@@ -168,6 +169,7 @@ class TrainingDashboard:
         self.status = w.Label(value=self._status_text())
         self.chart = w.Image(format="png", layout=w.Layout(max_width="760px"))
         self.summary_html = w.HTML(value="")
+        self.live_map = LiveMap()  # the space so far, when the trainer records a timeline
         title = w.HTML(value=f"<b>{html.escape(type(self.trainer).__name__)}</b> training")
         self.widget = w.VBox(
             [
@@ -175,6 +177,7 @@ class TrainingDashboard:
                 grid,
                 w.HBox([self.start_button, self.stop_button, self.progress, self.status]),
                 self.chart,
+                self.live_map.box,
                 self.summary_html,
             ]
         )
@@ -212,6 +215,7 @@ class TrainingDashboard:
         self.events.append(event)
         self.epoch = event.epoch
         self.status.value = self._event_text(event)
+        self.live_map.update(self.trainer)
         wait = max(_RENDER_MIN, self._render_cost / _RENDER_SHARE)
         if len(self.events) == 1 or time.perf_counter() - self._last_render >= wait:
             self._render_chart()
@@ -222,6 +226,7 @@ class TrainingDashboard:
         early = isinstance(planned, int) and self.epoch < planned
         self.state = "stopped" if getattr(trainer, "stopped_", False) and early else "finished"
         self._render_chart()
+        self.live_map.update(self.trainer)  # a stopped run keeps the frames it recorded
         self.status.value = self._status_text()
 
     # ----------------------------------------------------------------- running
