@@ -89,6 +89,43 @@ def continuous_hostile(p: Payload) -> Any:
     return p
 
 
+def _timeline_payload() -> Payload:
+    """A valid timeline for the 4 points of the base payload (2 epochs, k=2), with an
+    HTML-looking metric name."""
+    import pandas as pd
+
+    from embedkit.timeline import Timeline
+    from embedkit.widgets.snapshot import snapshot
+
+    rng = np.random.default_rng(1)
+    xy = np.c_[np.arange(4), np.arange(4) % 2].astype("float32")
+    tl = Timeline(
+        ["w0", "w1", "w2", XSS], epochs=[1, 2], vectors=rng.normal(size=(2, 4, 5)),
+        coords=np.stack([xy[::-1], xy]),
+        metrics=pd.DataFrame({"epoch": [1, 2], "loss": [2.0, 1.0], XSS: [0.5, 0.25]}),
+    )  # fmt: skip
+    return snapshot(tl, k=2).payload["timeline"]
+
+
+TIMELINE = _timeline_payload()
+
+
+def timeline(*changes: Callable[[Payload], Any]) -> Callable[[Payload], Any]:
+    """The base payload with a timeline, then ``changes`` (paths under ``timeline.``)."""
+
+    def make(p: Payload) -> Any:
+        p["timeline"] = copy.deepcopy(TIMELINE)
+        for change in changes:
+            p = change(p)
+        return p
+
+    return make
+
+
+TL_XY_NAN = np.stack([np.zeros((4, 2)), np.c_[np.arange(4), np.arange(4)]]).astype("float32")
+TL_XY_NAN[0, 2, 0] = np.nan
+
+
 @dataclass(frozen=True)
 class Case:
     id: str
@@ -221,6 +258,74 @@ CASES = [
         put("neighbours.scores.dtype", "uint8"),
         'neighbours.scores: dtype "uint8" is not supported',
     ),
+    # a training timeline (frames, epochs, metrics, per-frame neighbours)
+    Case("timeline-xss", timeline(), None, ("no-png",)),
+    Case("timeline-text", put("timeline", XSS), "timeline is the text", ("no-png",)),
+    Case(
+        "timeline-no-epochs",
+        timeline(put("timeline.epochs", [])),
+        "timeline.epochs holds 0 epochs, expected 1 to 10,000",
+        ("no-png",),
+    ),
+    Case(
+        "timeline-10001-epochs",
+        timeline(put("timeline.epochs", list(range(10_001)))),
+        "timeline.epochs holds 10,001 epochs",
+        ("no-png",),
+    ),
+    Case(
+        "timeline-epochs-decrease",
+        timeline(put("timeline.epochs", [2, 1])),
+        "timeline.epochs[1] is 1, expected a whole number from 3",
+        ("no-png",),
+    ),
+    Case(
+        "timeline-frame-out-of-range",
+        timeline(put("timeline.frame", 5)),
+        "timeline.frame is 5, expected a whole number from 0 to 1",
+    ),
+    Case(
+        "timeline-xy-3-points",
+        timeline(put("timeline.xy", _arr(np.zeros((2, 3, 2)), "float32"))),
+        "timeline.xy: shape [2, 3, 2] is not [2 epochs, 4 points, 2]",
+        ("no-png",),
+    ),
+    Case(
+        "timeline-xy-nan",
+        timeline(put("timeline.xy", _arr(TL_XY_NAN, "float32"))),
+        'timeline.xy: 1 coordinates are not finite numbers, the first is point 2 ("w2") at epoch 1',
+        ("no-png",),
+    ),
+    Case(
+        "timeline-metrics-short-row",
+        timeline(put("timeline.metrics.values", [[1.0], [2.0, 3.0]])),
+        "timeline.metrics.values[0] is a list of 1, expected 2 numbers",
+        ("no-png",),
+    ),
+    Case(
+        "timeline-metrics-text",
+        timeline(put("timeline.metrics.values", [["1", 2.0], [2.0, 3.0]])),
+        'timeline.metrics.values[0][0] is the text "1", expected a number or null',
+        ("no-png",),
+    ),
+    Case(
+        "timeline-neighbours-out-of-range",
+        timeline(put("timeline.neighbours.indices", _arr(np.full((2, 4, 2), 9), "uint16"))),
+        "timeline.neighbours.indices holds 9, but there are 4 points",
+        ("no-png",),
+    ),
+    Case(
+        "timeline-neighbours-shape",
+        timeline(put("timeline.neighbours.indices", _arr(np.zeros((2, 4, 3)), "uint16"))),
+        "timeline.neighbours.indices: shape [2, 4, 3] is not [2 epochs, 4 points, k=2]",
+        ("no-png",),
+    ),
+    Case(
+        "timeline-scores-uint8",
+        timeline(put("timeline.neighbours.scores.dtype", "uint8")),
+        'timeline.neighbours.scores: dtype "uint8" is not supported',
+        ("no-png",),
+    ),
     # a broken fallback picture: the message, no picture
     Case("bad-picture", put("version", 3), "unsupported snapshot version 3", ("bad-png",)),
 ]
@@ -315,6 +420,9 @@ def test_hostile_snapshot_output(hostile: Any, case: Case, png: str) -> None:
             assert names == [XSS, "<b>g1</b>"]
         if case.id == "xss-continuous":
             assert out.locator(".ek-ramp-ends span").all_text_contents() == [XSS, XSS]
+        if case.id == "timeline-xss":
+            assert out.locator(".ek-epoch").text_content() == "epoch 2 / 2"
+            assert out.locator(".ek-metrics").text_content() == f"loss 1 · {XSS} 0.25"
     else:
         error = out.locator(".ek-error")
         error.wait_for(timeout=30_000)
