@@ -5,7 +5,7 @@ Nothing here is imported by ``import embedkit``, and Ray and faiss are imported 
 inside the functions that use them.
 
 - :func:`embed`: map an embedkit encoder over a Ray Dataset with an actor pool, write
-  Parquet shards of ``label`` + ``vector`` (:mod:`embedkit.scale.embed`);
+  Parquet shards of ``label`` + ``vector`` (:mod:`embedkit.scale.batch`);
 - :func:`read_shards`, :func:`write_shards`, :func:`parquet_info`: the shards as
   ``Embeddings``, streamed (``ek.load(folder, format="parquet")`` reads them all);
 - :class:`ShardedIndex`: a faiss IVF-PQ index built shard by shard into on-disk inverted
@@ -21,7 +21,7 @@ import importlib
 from typing import Any
 
 _LAZY = {
-    "embed": "embedkit.scale.embed",
+    "embed": "embedkit.scale.batch",
     "local_cluster": "embedkit.scale.cluster",
     "read_shards": "embedkit.scale.parquet",
     "write_shards": "embedkit.scale.parquet",

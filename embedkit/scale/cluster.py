@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import os
-import sys
 from typing import Any
 
 from .._deps import require
@@ -36,21 +35,16 @@ def local_cluster(num_cpus: int = 2, **options: Any) -> Any:
     Raises
     ------
     RuntimeError
-        Ray was imported before with its servers on every interface (then restart the
-        kernel and call this first).
+        The cluster did not come up on 127.0.0.1 (it is shut down again).
     """
-    if "ray" not in sys.modules:
-        os.environ.setdefault(_LOOPBACK_ENV, "0")
+    os.environ[_LOOPBACK_ENV] = "0"  # for the processes Ray starts
     ray = require("ray", extra="ray", purpose="a local Ray cluster")
     from ray._private import ray_constants
 
-    if ray_constants.ENABLE_RAY_CLUSTER:
-        raise RuntimeError(
-            "ray was imported before local_cluster() and would listen on every network "
-            f"interface; restart the kernel (or set {_LOOPBACK_ENV}=0 before importing ray)"
-        )
     if ray.is_initialized():
         return ray.get_runtime_context()
+    # read at each call by ray's node-address lookup (ray may have been imported before)
+    ray_constants.ENABLE_RAY_CLUSTER = False
     kwargs: dict[str, Any] = {
         "num_cpus": num_cpus,
         "include_dashboard": False,
@@ -59,6 +53,11 @@ def local_cluster(num_cpus: int = 2, **options: Any) -> Any:
         "configure_logging": True,
     }
     kwargs.update(options)
-    ray.init(**kwargs)
+    context = ray.init(**kwargs)
     logging.getLogger("ray.data").setLevel(logging.WARNING)
+    if context.address_info.get("node_ip_address") != "127.0.0.1":
+        ray.shutdown()
+        raise RuntimeError(
+            f"the local cluster did not bind 127.0.0.1 ({context.address_info}); it was shut down"
+        )
     return ray.get_runtime_context()
