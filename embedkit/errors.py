@@ -16,8 +16,11 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import sys
+import threading
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +66,50 @@ class CollapseWarning(EmbedkitWarning):
     """The trained space has collapsed: most vectors point the same way."""
 
 
+def user_frame() -> tuple[str, int] | None:
+    """``(file, line)`` of the first caller outside embedkit: the user's call.
+
+    None when every frame is embedkit's (or the stack ends in a thread's start).
+    """
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
+        frame = frame.f_back  # type: ignore[assignment]
+    if frame is None or frame.f_code.co_filename == threading.__file__:
+        return None
+    return frame.f_code.co_filename, frame.f_lineno
+
+
+_collectors: dict[int, list[warnings.WarningMessage]] = {}
+
+
+@contextlib.contextmanager
+def collect_warnings() -> Iterator[list[warnings.WarningMessage]]:
+    """Also keep, in the yielded list, the embedkit warnings :func:`warn` gives in this thread.
+
+    The warnings are still shown as usual; nothing global is changed, so this works in
+    a background thread (the training dashboard shows them in its widget).
+
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")  # (here: not shown)
+    ...     with collect_warnings() as caught:
+    ...         warn("careful")
+    >>> [str(w.message) for w in caught]
+    ['careful']
+    """
+    key = threading.get_ident()
+    outer = _collectors.get(key)
+    caught: list[warnings.WarningMessage] = []
+    _collectors[key] = caught
+    try:
+        yield caught
+    finally:
+        if outer is None:
+            del _collectors[key]
+        else:
+            _collectors[key] = outer
+            outer.extend(caught)
+
+
 def warn(message: str, category: type[EmbedkitWarning] = EmbedkitWarning) -> None:
     """Warn, pointing at the first caller outside embedkit (the user's line, not ours).
 
@@ -73,4 +120,8 @@ def warn(message: str, category: type[EmbedkitWarning] = EmbedkitWarning) -> Non
     while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
         frame = frame.f_back  # type: ignore[assignment]
         level += 1
+    bucket = _collectors.get(threading.get_ident())
+    if bucket is not None:
+        where = (frame.f_code.co_filename, frame.f_lineno) if frame is not None else ("", 0)
+        bucket.append(warnings.WarningMessage(message, category, *where))
     warnings.warn(message, category, stacklevel=level)

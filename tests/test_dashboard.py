@@ -53,12 +53,16 @@ def test_controls_are_generated_from_the_trainer_parameters(docs):
         if name == "workers" and params[name] is None:  # "the machine's cores", shown as a count
             assert ctl.value == default_workers(None)
             continue
+        if name == "track":  # None: no timeline, shown unticked
+            assert ctl.value is False and params[name] is None
+            continue
         assert ctl.value == params[name], name
     assert isinstance(dash.controls["vector_size"], w.IntText)
     assert isinstance(dash.controls["learning_rate"], w.FloatText)
     assert isinstance(dash.controls["deterministic"], w.Checkbox)
     assert isinstance(dash.controls["dm"], w.Dropdown)
-    assert dash.controls["dm"].options == (("1", 1), ("0", 0))
+    assert dash.controls["dm"].options == (("PV-DM", 1), ("PV-DBOW", 0))
+    assert dash.controls["dm"].description == "architecture"
 
 
 def test_changing_a_control_changes_the_trainer(docs):
@@ -191,3 +195,111 @@ def test_a_one_shot_iterator_is_kept_for_every_run(docs):
     dash.fit()
     dash.fit()  # the second run trains on all documents too
     assert dash.trainer.embeddings_.shape == (len(docs), 8)
+
+
+# ----------------------------------------------------------------------------- the learner's words
+@pytest.fixture(scope="module")
+def wiki():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # long articles split: expected here
+        return ek.train.check_corpus(ek.datasets.wiki_sample()[:40])
+
+
+def _help_lines(dash):
+    grid = dash.widget.children[1]
+    return {
+        cell.children[0].description: cell.children[1].value
+        for cell in grid.children
+        if isinstance(cell, w.VBox)
+    }
+
+
+def test_controls_say_what_they_mean_with_a_help_line():
+    w2v = ek.train.Word2Vec(sg=1, hs=0)
+    dash = TrainingDashboard(w2v, [["a", "b"]])
+    arch = dash.controls["sg"]
+    assert arch.description == "architecture"
+    assert [label for label, _ in arch.options] == [
+        "auto (skip-gram on small corpora)", "skip-gram", "CBOW"]  # fmt: skip
+    assert arch.label == "skip-gram"
+    hs = dash.controls["hs"]
+    assert hs.description == "hierarchical softmax" and hs.label == "off"
+    assert dash.controls["cbow_mean"].label == "mean"
+    threads = dash.controls["workers"]
+    assert threads.description == "threads" and threads.value == default_workers(None)
+    helps = _help_lines(dash)
+    assert "CBOW predicts a word from its context" in helps["architecture"]
+    assert "this machine's cores" in helps["threads"]
+    assert all(helps.values()) and len(helps) == len(dash.controls)  # every control helped
+    # editing by meaning sets the trainer's parameter
+    arch.label = "CBOW"
+    hs.label = "on"
+    dash.controls["track"].value = True
+    assert (w2v.sg, w2v.hs, w2v.track) == (0, 1, True)
+    dash.controls["track"].value = False
+    assert w2v.track is None
+
+
+@pytest.mark.filterwarnings("ignore::embedkit.errors.CollapseWarning")
+def test_preview_scores_have_enough_digits_to_differ(wiki):
+    # one CBOW epoch on a small corpus: every neighbour scores about 0.99
+    w2v = ek.train.Word2Vec(vector_size=10, min_count=5, sg=0, epochs=1, deterministic=True)
+    dash = TrainingDashboard(w2v, wiki, preview=["war", "music"], n_neighbours=3)
+    dash.fit()
+    scores = dash.summary()["score"].to_numpy()
+    assert (scores > 0.95).all() and len(set(scores.round(2))) < len(set(scores))
+    shown = [
+        part.split("(")[-1].rstrip(")")
+        for part in dash.summary_html.value.split("</b></td><td>")[1].split("</td>")[0].split(", ")
+    ]
+    assert len(set(shown)) == 3 and all(len(x.split(".")[1]) >= 3 for x in shown)
+
+
+@pytest.mark.filterwarnings("ignore::embedkit.errors.CollapseWarning")
+def test_a_word_trainer_gets_wordsim353_when_its_corpus_covers_it(wiki):
+    w2v = ek.train.Word2Vec(vector_size=10, min_count=5, epochs=2, deterministic=True)
+    dash = TrainingDashboard(w2v, wiki)
+    dash.fit()
+    assert dash.default_probe.startswith("WordSim353 Spearman (")
+    assert "wordsim353_spearman" in w2v.history_ and w2v.probes is None
+    assert "wordsim353_spearman" in dash.history
+    # no default for documents, nor for a corpus without English words
+    d2v = Doc2Vec(vector_size=4, min_count=2, epochs=1)
+    TrainingDashboard(d2v, wiki[:10]).fit()
+    assert "wordsim353_spearman" not in d2v.history_
+    other = TrainingDashboard(
+        ek.train.Word2Vec(vector_size=4, min_count=1, epochs=1), [["x1", "x2", "x3"]] * 20
+    )
+    other.fit()
+    assert other.default_probe is None
+
+
+def test_training_warnings_are_shown_naming_the_users_call(docs):
+    bad = [*docs[:20], ["qqqq"]]  # a document with no word left after min_count
+    dash = TrainingDashboard(trainer(epochs=1), bad)
+    with pytest.warns(ek.errors.EmbedkitWarning, match="no word left"):
+        dash.fit()  # the line the widget names
+    line = dash._caller[1]
+    assert "no word left after min_count" in dash.warnings_html.value
+    assert f"from your call at test_dashboard.py:{line}" in dash.warnings_html.value
+    # from the background thread, the call that started it is named
+    dash = TrainingDashboard(trainer(epochs=1), bad)
+    dash.start()
+    start_line = dash._caller[1]
+    dash.wait(60)
+    assert start_line != line and f"test_dashboard.py:{start_line}" in dash.warnings_html.value
+
+
+@pytest.mark.filterwarnings("ignore::embedkit.errors.CollapseWarning")
+def test_settling_is_charted_with_a_timeline(wiki):
+    w2v = ek.train.Word2Vec(vector_size=10, min_count=5, epochs=3, deterministic=True, track=200)
+    dash = TrainingDashboard(w2v, wiki).fit()
+    fig = dash.figure()
+    assert len(fig.axes) == 3
+    settling_ax = fig.axes[2]
+    assert settling_ax.get_title() == "when has it stopped moving?"
+    assert list(settling_ax.lines[0].get_ydata())[1:] == w2v.history_["settling"].tolist()[1:]
+    labels = [t.get_text() for t in fig.axes[1].get_legend().get_texts()]
+    assert "settling" not in labels  # its own chart, not among the metrics

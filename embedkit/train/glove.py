@@ -184,6 +184,7 @@ class GloVe(Trainer):
     unit = "pairs/s"
     uses_torch = True
     warn_collapse = True
+    rows_are_words = True  # the dashboard may chart an English benchmark
 
     def __init__(
         self,

@@ -434,6 +434,7 @@ class Item2Vec(Word2Vec):
     """
 
     warn_collapse = False  # a handful of items per user: no English-word health bound
+    rows_are_words = False  # item ids: no English benchmark
 
     def __init__(
         self,

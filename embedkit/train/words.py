@@ -59,6 +59,7 @@ class _GensimWordTrainer(Trainer):
     _has_loss = True
     unit = "words/s"
     warn_collapse = True
+    rows_are_words = True  # the dashboard may chart an English benchmark
     param_choices: ClassVar[dict[str, tuple[Any, ...]]] = {
         "sg": ("auto", 1, 0),
         "hs": (0, 1),

@@ -22,15 +22,18 @@ TrainingDashboard(Doc2Vec, epoch 2/2, finished)
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import io
 import threading
 import time
+import warnings
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from ..errors import EmbedkitWarning, warn
+from ..errors import EmbedkitWarning, collect_warnings, user_frame, warn
 from ..train.events import TrainingEvent
 from ..train.params import default_workers
 from ._live import LiveMap
@@ -40,6 +43,64 @@ from ._live import LiveMap
 # a few percent at most; the final chart always renders.
 _RENDER_MIN = 1.0
 _RENDER_SHARE = 0.03
+_PROBE_PAIRS = 20  # WordSim353 pairs a corpus must cover for the dashboard to chart them
+
+
+# Controls in the learner's words: a label, the meaning of each choice, a help line.
+_CHOICE_NAMES: dict[str, dict[Any, str]] = {
+    "sg": {"auto": "auto (skip-gram on small corpora)", 1: "skip-gram", 0: "CBOW"},
+    "hs": {0: "off", 1: "on"},
+    "cbow_mean": {1: "mean", 0: "sum"},
+    "dm": {0: "PV-DBOW", 1: "PV-DM"},
+    "dbow_words": {0: "off", 1: "on"},
+}
+_LABELS = {
+    "sg": "architecture", "hs": "hierarchical softmax", "cbow_mean": "CBOW context",
+    "dm": "architecture", "dbow_words": "also word vectors", "workers": "threads",
+    "vector_size": "dimensions", "min_count": "min count", "ns_exponent": "noise exponent",
+    "learning_rate": "learning rate", "min_learning_rate": "final learning rate",
+    "track": "record a timeline", "x_max": "x_max", "batch_size": "batch size",
+    "weight_decay": "weight decay", "image_size": "image size", "factors": "dimensions",
+    "reg": "regularisation", "thumbnail_size": "thumbnail size", "min_rating": "min rating",
+}  # fmt: skip
+_HELP = {
+    "vector_size": "numbers per vector; more can hold more, needs more data",
+    "window": "context words on each side of a word",
+    "min_count": "words rarer than this are dropped",
+    "sg": "skip-gram predicts the context from a word (better on small corpora); "
+    "CBOW predicts a word from its context (faster)",
+    "hs": "hierarchical softmax instead of (or with) negative sampling",
+    "negative": "noise words contrasted with each real one (0: none)",
+    "ns_exponent": "shape of the noise distribution (0.75 as in the paper)",
+    "cbow_mean": "CBOW averages (mean) or adds (sum) the context vectors",
+    "sample": "frequent words are skipped this often (smaller: more skipped)",
+    "learning_rate": "step size at the start of training",
+    "min_learning_rate": "step size at the end (it decays linearly)",
+    "epochs": "passes over the data",
+    "workers": "training threads; the default is this machine's cores",
+    "seed": "random seed: the same seed gives the same start",
+    "deterministic": "one thread, so two runs give the same vectors",
+    "track": "keep 2,000 rows' vectors per epoch: a map to play, a settling curve",
+    "dm": "PV-DBOW learns documents alone (fast, good); PV-DM also uses word order",
+    "dbow_words": "train word vectors alongside (slower)",
+    "min_n": "shortest character n-gram",
+    "max_n": "longest character n-gram",
+    "bucket": "hash slots for n-gram vectors (memory)",
+    "x_max": "co-occurrence count given full weight ('auto': from the data)",
+    "alpha": "weighting exponent (0.75 as in the paper); not a learning rate",
+    "batch_size": "examples per optimisation step",
+    "backbone": "the network ('small': a compact ResNet for CPUs)",
+    "augment": "random rotations and shifts of the training images",
+    "image_size": "images are resized to this many pixels",
+    "weight_decay": "pull on the weights towards zero (regularisation)",
+    "device": "where torch trains ('auto': a GPU when there is one)",
+    "thumbnail_size": "pixels of the thumbnails shown with the results",
+    "kind": "explicit: predict ratings; implicit: rank the items a user chose",
+    "factors": "numbers per user and item vector",
+    "reg": "pull on the vectors towards zero (regularisation)",
+    "negatives": "unchosen items sampled per chosen one (implicit)",
+    "min_rating": "only items rated at least this count as liked",
+}
 
 
 def _control(name: str, value: Any, choices: tuple[Any, ...] | None) -> Any:
@@ -48,23 +109,41 @@ def _control(name: str, value: Any, choices: tuple[Any, ...] | None) -> Any:
 
     if name == "workers" and value is None:  # "the machine's cores": show how many
         value = default_workers(None)
-
+    label = _LABELS.get(name, name)
     style = {"description_width": "initial"}
     layout = w.Layout(width="auto")
+    if name == "track":  # on: True (2,000 rows), off: None; a list of labels shows as on
+        return w.Checkbox(value=bool(value), description=label, indent=False, layout=layout)
     if choices:
-        options = [(str(c), c) for c in choices]
+        names = _CHOICE_NAMES.get(name, {})
+        options = [(names.get(c, str(c)), c) for c in choices]
         if value not in choices:
-            options.append((str(value), value))
-        return w.Dropdown(options=options, value=value, description=name, style=style)
+            options.append((names.get(value, str(value)), value))
+        return w.Dropdown(options=options, value=value, description=label, style=style)
     if isinstance(value, bool):
-        return w.Checkbox(value=value, description=name, indent=False, layout=layout)
+        return w.Checkbox(value=value, description=label, indent=False, layout=layout)
     if isinstance(value, int):
-        return w.IntText(value=value, description=name, style=style, layout=layout)
+        return w.IntText(value=value, description=label, style=style, layout=layout)
     if isinstance(value, float):
-        return w.FloatText(value=value, description=name, style=style, layout=layout)
+        return w.FloatText(value=value, description=label, style=style, layout=layout)
     if isinstance(value, str):
-        return w.Text(value=value, description=name, style=style, layout=layout)
+        return w.Text(value=value, description=label, style=style, layout=layout)
     return None
+
+
+def _score_text(scores: list[float]) -> str:
+    """Decimals enough for different scores to read differently (2 to 6).
+
+    >>> _score_text([0.9981, 0.9976, 0.9912])
+    '{:.3f}'
+    >>> _score_text([0.75, 0.5])
+    '{:.2f}'
+    """
+    distinct = len(set(scores))
+    for digits in range(2, 7):
+        if len({round(x, digits) for x in scores}) == distinct:
+            return f"{{:.{digits}f}}"
+    return "{:.6f}"
 
 
 def _default_preview(labels: list[str], n: int = 4) -> list[str]:
@@ -113,6 +192,17 @@ class TrainingDashboard:
         The epoch events of the last run.
     state : str
         "ready", "running", "finished", "stopped" or "failed".
+    warnings : list of warnings.WarningMessage
+        The embedkit warnings of the last run, also shown in the widget, each naming the
+        user's call that started training (even from the background thread).
+    default_probe : str or None
+        What the dashboard charts for a word trainer without ``probes`` whose corpus
+        covers at least 20 WordSim353 pairs (the trainer's ``probes`` stay None).
+
+    Controls are named by meaning (``sg`` is "architecture": skip-gram / CBOW, ``hs``
+    "hierarchical softmax": on / off, ``workers`` "threads", showing this machine's
+    cores when None) with a help line each. The neighbour preview shows as many decimals
+    (2 to 6) as the scores need to read differently.
     """
 
     def __init__(
@@ -138,6 +228,9 @@ class TrainingDashboard:
         self._render_cost = 0.0
         self._stop_pending = False
         self._summary: pd.DataFrame | None = None
+        self.warnings: list[warnings.WarningMessage] = []
+        self.default_probe: str | None = None
+        self._caller: tuple[str, int] | None = None
         self._build()
         self._render_chart()  # "no epochs yet" until the first epoch ends
 
@@ -148,15 +241,19 @@ class TrainingDashboard:
         choices = getattr(self.trainer, "param_choices", {})
         self.controls: dict[str, Any] = {}
         self.skipped_params: list[str] = []
+        cells = []
         for name, value in self.trainer.get_params().items():
             ctl = _control(name, value, choices.get(name))
             if ctl is None:
                 self.skipped_params.append(name)
                 continue
-            ctl.observe(self._on_control, names="value")
+            ctl.observe(functools.partial(self._on_control, name), names="value")
             self.controls[name] = ctl
+            help_text = html.escape(_HELP.get(name, ""), quote=False)
+            note = w.HTML(value=f"<small style='color:#666'>{help_text}</small>")
+            cells.append(w.VBox([ctl, note]) if help_text else ctl)
         grid = w.GridBox(
-            list(self.controls.values()),
+            cells,
             layout=w.Layout(grid_template_columns="repeat(auto-fill, minmax(190px, 1fr))"),
         )
         self.start_button = w.Button(description="Start", icon="play", button_style="success")
@@ -170,21 +267,25 @@ class TrainingDashboard:
         self.chart = w.Image(format="png", layout=w.Layout(max_width="760px"))
         self.summary_html = w.HTML(value="")
         self.live_map = LiveMap()  # the space so far, when the trainer records a timeline
+        self.warnings_html = w.HTML(value="")
         title = w.HTML(value=f"<b>{html.escape(type(self.trainer).__name__)}</b> training")
         self.widget = w.VBox(
             [
                 title,
                 grid,
                 w.HBox([self.start_button, self.stop_button, self.progress, self.status]),
+                self.warnings_html,
                 self.chart,
                 self.live_map.box,
                 self.summary_html,
             ]
         )
 
-    def _on_control(self, change: dict[str, Any]) -> None:
-        name = change["owner"].description
-        self.trainer.set_params(**{name: change["new"]})
+    def _on_control(self, name: str, change: dict[str, Any]) -> None:
+        value = change["new"]
+        if name == "track":
+            value = True if value else None
+        self.trainer.set_params(**{name: value})
         self.status.value = self._status_text()
 
     def _set_running(self, running: bool) -> None:
@@ -216,6 +317,7 @@ class TrainingDashboard:
         self.epoch = event.epoch
         self.status.value = self._event_text(event)
         self.live_map.update(self.trainer)
+        self._show_warnings()
         wait = max(_RENDER_MIN, self._render_cost / _RENDER_SHARE)
         if len(self.events) == 1 or time.perf_counter() - self._last_render >= wait:
             self._render_chart()
@@ -234,6 +336,7 @@ class TrainingDashboard:
         """Train in this thread (blocking; for scripts and nbval). Returns self."""
         self._check_idle()
         self._stop_pending = False
+        self._caller = user_frame()
         self._run()
         return self
 
@@ -243,6 +346,7 @@ class TrainingDashboard:
         """Train in a background thread; the Stop button (or :meth:`stop`) ends it early."""
         self._check_idle()
         self._stop_pending = False
+        self._caller = user_frame()
         self.state = "running"
         self._set_running(True)
         self._thread = threading.Thread(
@@ -284,10 +388,13 @@ class TrainingDashboard:
         self.error_ = None
         self._summary = None
         self.summary_html.value = ""
+        self.warnings_html.value = ""
         self._set_running(True)
         self.trainer.add_observer(self)
+        probe = self._default_probe()
         try:
-            self.trainer.fit(self.data, **self.fit_kwargs)
+            with collect_warnings() as self.warnings:
+                self.trainer.fit(self.data, **self.fit_kwargs)
             self._show_summary()
         except BaseException as exc:
             self.error_ = exc
@@ -296,8 +403,57 @@ class TrainingDashboard:
             if reraise:
                 raise
         finally:
+            if probe:
+                self.trainer.probes = None  # the trainer's parameter is left as it was
             self.trainer.remove_observer(self)
             self._set_running(False)
+            self._show_warnings()
+
+    def _default_probe(self) -> bool:
+        """WordSim353 for this run, when a word trainer has no probes and the corpus covers it.
+
+        Sets ``default_probe`` (what is charted, or None); True when the probe was added.
+        """
+        from ..datasets import wordsim353
+
+        self.default_probe = None
+        trainer = self.trainer
+        if not getattr(trainer, "rows_are_words", False) or trainer.probes is not None:
+            return False
+        try:
+            counts: dict[str, int] = {}
+            for doc in self.data:
+                if isinstance(doc, str):
+                    return False  # fit will explain what it needs
+                for token in doc:
+                    counts[token] = counts.get(token, 0) + 1
+        except TypeError:
+            return False
+        floor = int(getattr(trainer, "min_count", 1))
+        pairs = wordsim353()
+        known = pairs["word1"].map(lambda x: counts.get(x, 0) >= floor) & pairs["word2"].map(
+            lambda x: counts.get(x, 0) >= floor
+        )
+        covered = int(known.sum())
+        if covered < _PROBE_PAIRS:
+            return False
+        trainer.probes = ["wordsim353"]
+        self.default_probe = (
+            f"WordSim353 Spearman ({covered} of {len(pairs)} pairs in the vocabulary)"
+        )
+        return True
+
+    def _show_warnings(self) -> None:
+        """The run's embedkit warnings, each naming the user's call that started training."""
+        rows = []
+        for item in self.warnings:
+            where: tuple[str, int] | None = (item.filename, int(item.lineno))
+            if not item.filename or item.filename == threading.__file__:
+                where = self._caller  # raised in the training thread: name the start() call
+            place = f" (from your call at {Path(where[0]).name}:{where[1]})" if where else ""
+            text = f"{item.category.__name__}: {item.message}{place}"
+            rows.append(f"<div style='color:#a15c00'>⚠ {html.escape(text)}</div>")
+        self.warnings_html.value = "".join(rows)
 
     # ----------------------------------------------------------------- text
     def _planned(self) -> Any:
@@ -331,14 +487,18 @@ class TrainingDashboard:
         """The charts as a matplotlib Figure: loss, and the metrics per epoch (or throughput).
 
         The metrics are the probes' and the health figure ``mean_cosine`` (near 1: a
-        collapsed space).
+        collapsed space). With a timeline (``track=``) a third chart shows ``settling``:
+        the share of each tracked row's 10 neighbours kept from the epoch before, which
+        rises towards 1 as the space stops moving.
         """
         from matplotlib.figure import Figure
         from matplotlib.ticker import MaxNLocator
 
-        fig = Figure(figsize=(8, 2.6), dpi=90, layout="constrained")
-        ax_loss, ax_right = fig.subplots(1, 2)
         hist = self.history
+        settled = "settling" in hist.columns
+        fig = Figure(figsize=(11 if settled else 8, 2.6), dpi=90, layout="constrained")
+        axes = fig.subplots(1, 3 if settled else 2)
+        ax_loss, ax_right = axes[0], axes[1]
         if hist.empty:
             for ax in (ax_loss, ax_right):
                 ax.text(0.5, 0.5, "no epochs yet", ha="center", va="center", color="grey")
@@ -346,7 +506,9 @@ class TrainingDashboard:
                 ax.set_yticks([])
             return fig
         self._plot_loss(ax_loss, hist)
-        metrics = list(self.events[-1].metrics)
+        if settled:
+            self._plot_settling(axes[2], hist)
+        metrics = [m for m in self.events[-1].metrics if m != "settling"]
         if metrics:
             for name in metrics:
                 label = "mean cosine (health)" if name == "mean_cosine" else name
@@ -359,10 +521,19 @@ class TrainingDashboard:
             ax_right.set_title(speed.replace("_", " "))
         ax_right.set_xlabel("epoch")
         last = int(hist["epoch"].max())
-        for ax in (ax_loss, ax_right):
+        for ax in axes:
             ax.set_xlim(0.5, last + 0.5)
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         return fig
+
+    @staticmethod
+    def _plot_settling(ax: Any, hist: pd.DataFrame) -> None:
+        """Neighbours kept from one epoch to the next: near 1, the space stopped moving."""
+        ax.set_title("when has it stopped moving?")
+        ax.plot(hist["epoch"], hist["settling"], marker="o", ms=3, color="tab:purple")
+        ax.set_ylim(0, 1.02)
+        ax.set_ylabel("neighbours kept (Jaccard@10)")
+        ax.set_xlabel("epoch")
 
     def _plot_loss(self, ax: Any, hist: pd.DataFrame) -> None:
         ax.set_title("loss")
@@ -412,9 +583,10 @@ class TrainingDashboard:
             return html.escape(shown)
 
         rows = []
+        fmt = _score_text([float(x) for x in self._summary["score"]])
         for query, frame in self._summary.groupby(level="query", sort=False):
             near = ", ".join(
-                f"{show(lab)} ({score:.2f})"
+                f"{show(lab)} ({fmt.format(score)})"
                 for lab, score in zip(frame["label"], frame["score"], strict=True)
             )
             rows.append(f"<tr><td><b>{show(str(query))}</b></td><td>{near}</td></tr>")
