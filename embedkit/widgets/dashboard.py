@@ -134,8 +134,8 @@ def _control(name: str, value: Any, choices: tuple[Any, ...] | None) -> Any:
 def _score_text(scores: list[float]) -> str:
     """Decimals enough for different scores to read differently (2 to 6).
 
-    >>> _score_text([0.9981, 0.9976, 0.9912])
-    '{:.3f}'
+    >>> _score_text([0.9981, 0.9976, 0.9912])  # 0.998, 0.998, 0.991 would hide a difference
+    '{:.4f}'
     >>> _score_text([0.75, 0.5])
     '{:.2f}'
     """
