@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import time
 
 import numpy as np
 import pandas as pd
@@ -267,3 +268,59 @@ def test_snapshot_of_a_projector_samples_and_refuses(tl: Timeline) -> None:
 def test_snapshot_pngs_name_the_epochs(tl: Timeline) -> None:
     png = snapshot(tl).png()
     assert png[:4] == b"\x89PNG" and len(png) < 150_000
+
+
+# ------------------------------------------------------------------ real trainers
+@pytest.fixture(scope="module")
+def docs() -> list[list[str]]:
+    from gensim.test.utils import datapath
+    from gensim.utils import simple_preprocess
+
+    with open(datapath("lee_background.cor"), encoding="latin-1") as fh:
+        return [simple_preprocess(line) for line in fh][:60]
+
+
+def doc2vec(**kw):
+    from embedkit.train.documents import Doc2Vec
+
+    params = dict(vector_size=8, min_count=2, epochs=3, deterministic=True, track=True)
+    params.update(kw)
+    return Doc2Vec(**params)
+
+
+def test_snapshot_of_a_trainer_stores_its_timeline(docs) -> None:
+    d2v = doc2vec().fit(docs)
+    snap = ek.snapshot(d2v)
+    t = snap.payload["timeline"]
+    assert t["epochs"] == [1, 2, 3] and t["xy"]["shape"] == [3, 60, 2]
+    np.testing.assert_array_equal(decode(t["xy"]), d2v.timeline_.coords)
+    assert "settling" in t["metrics"]["columns"]
+    assert repr(snap) == "Snapshot(60 points, timeline of 3 epochs (1..3), cosine k=5)"
+    assert repr(Projector(d2v.timeline_)).startswith("Projector(60 points, timeline of 3 epochs")
+    with pytest.raises(ValueError, match="has no timeline to store: fit it with track="):
+        ek.snapshot(doc2vec(track=None).fit(docs))
+
+
+def test_dashboard_map_grows_while_training_and_stop_keeps_it(docs) -> None:
+    from embedkit.widgets.dashboard import TrainingDashboard
+
+    d2v = doc2vec(epochs=400)
+    dash = TrainingDashboard(d2v, docs)
+    live = dash.live_map
+    assert live.projector is None and "track=True" in live.note.value
+    assert live.box in dash.widget.children
+    dash.start()
+    end = time.monotonic() + 120
+    while live.projector is None or len(live.projector._epochs) < 3:
+        assert time.monotonic() < end, "the map did not follow the epochs"
+        time.sleep(0.05)
+    seen = len(live.projector._epochs)
+    assert dash.running and live.projector.epoch == live.projector._epochs[-1]
+    dash.stop()
+    dash.wait(120)
+    assert dash.state == "stopped"
+    frames = live.projector._epochs
+    assert seen <= len(frames) == dash.epoch < 400  # the frames so far, kept
+    assert frames == d2v.timeline_.epochs.tolist() == list(range(1, dash.epoch + 1))
+    np.testing.assert_array_equal(live.projector._frames, d2v.timeline_.coords)
+    assert f"{dash.epoch} epochs" in live.note.value
