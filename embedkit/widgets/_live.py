@@ -70,7 +70,7 @@ class LiveMap:
     def update(self, trainer: Any) -> None:
         """Show ``trainer.timeline_`` (the frames so far): a new projector for a new set of
         tracked rows, else the same one given the longer timeline."""
-        timeline = getattr(trainer, "timeline_", None)
+        timeline: Any = getattr(trainer, "timeline_", None)
         if not tdata.is_timeline(timeline) or len(timeline.epochs) == 0:
             return
         from .projector import Projector
