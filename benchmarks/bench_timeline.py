@@ -30,6 +30,7 @@ import numpy as np
 
 import embedkit as ek
 from embedkit.timeline import ALIGNMENTS, _jaccard, aligned_coords, neighbour_sets
+from embedkit.train.tracking import Tracker
 
 try:
     from _machine import alternate, describe, ratio_with_margin
@@ -116,6 +117,26 @@ def cost(rounds: int, only: str | None) -> None:
             f"{min(times['track']):.2f} s; tracked/plain {ratio}"
         )
         print(f"  settling per epoch: {trainer.history_['settling'].tolist()}")
+        work = _tracking_work(tl)
+        epoch_s = float(trainer.history_["elapsed"].iloc[-1]) / len(tl)
+        print(
+            f"  tracking work alone: {1000 * work:.0f} ms per epoch = {100 * work / epoch_s:.1f} % "
+            f"of a {epoch_s:.2f} s epoch (robust to the load: timed on its own)"
+        )
+
+
+def _tracking_work(tl: Any) -> float:
+    """Seconds per epoch of what ``track=`` adds (copy, settling, timeline so far)."""
+    frames = [ek.Embeddings(tl.labels, v) for v in tl.vectors]
+    best = float("inf")
+    for _ in range(3):
+        tracker = Tracker(len(tl.labels), len(frames))
+        t0 = time.perf_counter()
+        for epoch, emb in enumerate(frames, 1):
+            tracker.record(epoch, emb, 0.0, {})
+        tracker.timeline(final=True)
+        best = min(best, (time.perf_counter() - t0) / len(frames))
+    return best
 
 
 def _displacements(coords: np.ndarray, jac: list[np.ndarray]) -> dict[str, float]:

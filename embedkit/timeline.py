@@ -60,10 +60,21 @@ import pandas as pd
 
 from .vectors import Embeddings
 
-__all__ = ["SETTLING_K", "Timeline", "aligned_coords", "neighbour_sets", "settling"]
+__all__ = [
+    "SETTLING_K",
+    "SETTLING_ROWS",
+    "Timeline",
+    "aligned_coords",
+    "neighbour_sets",
+    "settling",
+    "settling_rows",
+]
 
 SETTLING_K = 10
 """Neighbours compared per row by :func:`settling`."""
+
+SETTLING_ROWS = 1000
+"""Rows whose neighbours :func:`settling` compares (a seeded sample above this many)."""
 
 ALIGNMENTS = ("rotate-then-pca", "final-pca", "pca-each")
 """Ways to lay out the frames (:func:`aligned_coords`); the first is the default."""
@@ -80,9 +91,25 @@ def _unit(vectors: np.ndarray) -> np.ndarray:
     return v / norms
 
 
-def neighbour_sets(vectors: Any, k: int = SETTLING_K) -> np.ndarray:
-    """Each row's ``k`` nearest rows by cosine (itself excluded), ``(n, k)`` row indices.
+def settling_rows(n: int) -> np.ndarray:
+    """The rows whose neighbours :func:`settling` compares: all, or a seeded sample.
 
+    Up to :data:`SETTLING_ROWS`; above, the same seeded sample for every epoch (so the
+    curve has no sampling jitter between epochs), which keeps the cost per epoch at
+    ``1,000 × n`` similarities.
+
+    >>> settling_rows(4).tolist(), len(settling_rows(5000))
+    ([0, 1, 2, 3], 1000)
+    """
+    if n <= SETTLING_ROWS:
+        return np.arange(n)
+    return np.sort(np.random.default_rng(0).choice(n, size=SETTLING_ROWS, replace=False))
+
+
+def neighbour_sets(vectors: Any, k: int = SETTLING_K, rows: Any = None) -> np.ndarray:
+    """The ``k`` nearest rows by cosine (itself excluded) of each row, ``(n, k)`` indices.
+
+    ``rows``: only these rows' neighbours (searched among all rows), ``(len(rows), k)``.
     Computed in blocks of rows, so memory stays at ``1024 × n`` scores. ``k`` is capped
     at ``n - 1``.
 
@@ -94,19 +121,21 @@ def neighbour_sets(vectors: Any, k: int = SETTLING_K) -> np.ndarray:
     k = min(int(k), n - 1)
     if k < 1:
         raise ValueError(f"neighbour sets need at least 2 rows, got {n}")
-    out = np.empty((n, k), dtype=np.int64)
-    for start in range(0, n, _BLOCK):
-        sims = u[start : start + _BLOCK] @ u.T
-        rows = np.arange(len(sims))
-        sims[rows, rows + start] = -np.inf
-        out[start : start + len(sims)] = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+    queries = np.arange(n) if rows is None else np.asarray(rows, dtype=np.int64)
+    out = np.empty((len(queries), k), dtype=np.int64)
+    for start in range(0, len(queries), _BLOCK):
+        block = queries[start : start + _BLOCK]
+        sims = u[block] @ u.T
+        sims[np.arange(len(block)), block] = -np.inf
+        out[start : start + len(block)] = np.argpartition(sims, n - k, axis=1)[:, n - k :]
     return out
 
 
 def _jaccard(before: np.ndarray, after: np.ndarray) -> np.ndarray:
     """Per-row Jaccard overlap of two ``(n, k)`` neighbour-index sets."""
     n, k = before.shape
-    seen = np.zeros((min(n, _BLOCK), n), dtype=bool)
+    columns = int(max(before.max(initial=0), after.max(initial=0))) + 1
+    seen = np.zeros((min(n, _BLOCK), columns), dtype=bool)
     out = np.empty(n)
     for start in range(0, n, _BLOCK):
         b, a = before[start : start + _BLOCK], after[start : start + _BLOCK]
@@ -123,7 +152,8 @@ def settling(before: Any, after: Any, k: int = SETTLING_K) -> float:
 
     Both are ``(n, dim)`` vectors of the same rows (e.g. consecutive epochs). 1.0 means
     every row kept its ``k`` nearest neighbours; a random reshuffle gives about
-    ``k / n``. Rounded to 4 decimals.
+    ``k / n``. Over all rows up to :data:`SETTLING_ROWS`, a fixed seeded sample of them
+    above (neighbours still searched among all rows). Rounded to 4 decimals.
 
     >>> a = np.array([[1.0, 0], [0.9, 0.1], [0, 1.0], [0.1, 0.9]])
     >>> settling(a, a, k=1)
@@ -131,7 +161,9 @@ def settling(before: Any, after: Any, k: int = SETTLING_K) -> float:
     >>> settling(a, a[[0, 2, 1, 3]], k=1)  # rows 1 and 2 swapped places
     0.0
     """
-    return round(float(_jaccard(neighbour_sets(before, k), neighbour_sets(after, k)).mean()), 4)
+    rows = settling_rows(len(before))
+    a, b = neighbour_sets(before, k, rows), neighbour_sets(after, k, rows)
+    return round(float(_jaccard(a, b).mean()), 4)
 
 
 def _pca_axes(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -225,7 +257,8 @@ class Timeline:
         ``(T, n, dim)`` float32, the tracked rows' vectors after each epoch.
     coords : np.ndarray
         ``(T, n, 2)`` float32, 2D positions aligned across epochs (motion means learning,
-        not rotation or reflection).
+        not rotation or reflection); given, or computed by :func:`aligned_coords` (with
+        ``align``) when first read.
     metrics : pd.DataFrame
         One row per frame: ``epoch``, ``loss`` and the epoch's metrics (e.g. ``settling``).
     metadata : pd.DataFrame or None
@@ -250,21 +283,27 @@ class Timeline:
         *,
         epochs: Sequence[int],
         vectors: Any,
-        coords: Any,
+        coords: Any = None,
         metrics: pd.DataFrame | None = None,
         metadata: pd.DataFrame | None = None,
+        align: str = "rotate-then-pca",
     ) -> None:
         self.labels = [str(x) for x in labels]
         self.epochs = np.asarray(epochs, dtype=np.int64)
         self.vectors = np.ascontiguousarray(vectors, dtype=np.float32)
-        self.coords = np.ascontiguousarray(coords, dtype=np.float32)
         n, t = len(self.labels), len(self.epochs)
         if self.vectors.ndim != 3 or self.vectors.shape[:2] != (t, n):
             raise ValueError(
                 f"vectors must have shape (epochs={t}, rows={n}, dim); got {self.vectors.shape}"
             )
-        if self.coords.shape != (t, n, 2):
-            raise ValueError(f"coords must have shape ({t}, {n}, 2); got {self.coords.shape}")
+        if align not in ALIGNMENTS:
+            raise ValueError(
+                f"align must be one of {', '.join(map(repr, ALIGNMENTS))}; got {align!r}"
+            )
+        self.align = align
+        self._coords: np.ndarray | None = None
+        if coords is not None:
+            self.coords = coords
         if metrics is not None and len(metrics) != t:
             raise ValueError(f"metrics must have one row per epoch ({t}); got {len(metrics)}")
         if metadata is not None and len(metadata) != n:
@@ -287,15 +326,33 @@ class Timeline:
         metadata: pd.DataFrame | None = None,
         align: str = "rotate-then-pca",
     ) -> Timeline:
-        """A timeline of ``(T, n, dim)`` frames, its coordinates by :func:`aligned_coords`."""
+        """A timeline of ``(T, n, dim)`` frames, its coordinates by :func:`aligned_coords`.
+
+        The coordinates are computed when first read (recording a run costs nothing for
+        them until someone looks).
+        """
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         if vectors.ndim != 3 or len(vectors) == 0:
             raise ValueError(f"vectors must have shape (epochs, rows, dim); got {vectors.shape}")
-        coords = aligned_coords(vectors, align=align)
         return cls(
-            labels, epochs=epochs, vectors=vectors, coords=coords, metrics=metrics,
-            metadata=metadata,
+            labels, epochs=epochs, vectors=vectors, metrics=metrics, metadata=metadata,
+            align=align,
         )  # fmt: skip
+
+    @property
+    def coords(self) -> np.ndarray:
+        """``(T, n, 2)`` aligned positions; computed by :func:`aligned_coords` when first read."""
+        if self._coords is None:
+            self._coords = aligned_coords(self.vectors, align=self.align)
+        return self._coords
+
+    @coords.setter
+    def coords(self, value: Any) -> None:
+        coords = np.ascontiguousarray(value, dtype=np.float32)
+        t, n = self.vectors.shape[:2]
+        if coords.shape != (t, n, 2):
+            raise ValueError(f"coords must have shape ({t}, {n}, 2); got {coords.shape}")
+        self._coords = coords
 
     def __len__(self) -> int:
         return len(self.epochs)
@@ -330,7 +387,8 @@ class Timeline:
 
         NaN at the first frame; see :func:`settling`. Indexed by epoch.
         """
-        sets = [neighbour_sets(v, k) for v in self.vectors]
+        rows = settling_rows(self.vectors.shape[1])
+        sets = [neighbour_sets(v, k, rows) for v in self.vectors]
         values = [np.nan] + [
             round(float(_jaccard(a, b).mean()), 4) for a, b in itertools.pairwise(sets)
         ]

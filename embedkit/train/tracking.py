@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ..timeline import SETTLING_K, Timeline, _jaccard, neighbour_sets
+from ..timeline import SETTLING_K, Timeline, _jaccard, neighbour_sets, settling_rows
 
 if TYPE_CHECKING:
     from ..vectors import Embeddings
@@ -109,6 +109,7 @@ class Tracker:
         self.epochs: list[int] = []
         self.metrics: list[dict[str, Any]] = []
         self._sets: np.ndarray | None = None
+        self._settling_rows: np.ndarray | None = None
 
     def resolve(self, emb: Embeddings) -> None:
         """Choose the tracked rows of ``emb`` (unknown labels raise, with suggestions)."""
@@ -123,6 +124,7 @@ class Tracker:
             if rows.size < 2:
                 raise ValueError(f"track= needs at least 2 rows; the vectors have {len(emb)}")
         self.rows = rows
+        self._settling_rows = settling_rows(len(rows))
         self.labels = [emb.labels[r] for r in rows]
         meta = emb.metadata
         self.metadata = None if meta is None else meta.iloc[rows].reset_index(drop=True)
@@ -149,7 +151,7 @@ class Tracker:
             self.frames = np.concatenate([self.frames, np.empty_like(self.frames)])
         self.frames[len(self.epochs)] = now
         self.epochs.append(int(epoch))
-        sets = neighbour_sets(now, SETTLING_K)
+        sets = neighbour_sets(now, SETTLING_K, self._settling_rows)
         value = math.nan
         if self._sets is not None:
             value = round(float(_jaccard(self._sets, sets).mean()), 4)
