@@ -7,6 +7,7 @@ beyond the search budget.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -59,39 +60,60 @@ def analogy_topk(
     if exclude is None:
         exclude = [list(t) for t in zip(a.tolist(), b.tolist(), c.tolist(), strict=True)]
     ua, ub, uc = _unit_rows(emb, a), _unit_rows(emb, b), _unit_rows(emb, c)
-    vectors = emb.vectors
     n = len(emb) if rows is None else min(int(rows), len(emb))
-    safe = np.where(emb.norms == 0, np.inf, emb.norms).astype(np.float32)
+    unit = _UnitRows(emb)
+    scorer: search.Scorer
     if method == "3cosadd":
         # gensim's get_mean_vector: float32 sum, then divide and normalise in float64
         mean = ((ub + uc) + (-1.0 * ua)) / np.float64(3.0)
         mean /= np.linalg.norm(mean, axis=1, keepdims=True)
-        mean = mean.astype(np.float32)
-
-        buf = np.empty(0, dtype=np.float32)
-
-        def score(qs: np.ndarray, r0: int, r1: int) -> np.ndarray:
-            # one reused block: a fresh 256 MB array per block costs its page faults
-            nonlocal buf
-            size = len(qs) * (r1 - r0)
-            if buf.size < size:
-                buf = np.empty(size, dtype=np.float32)
-            s = buf[:size].reshape(len(qs), r1 - r0)
-            np.matmul(mean[qs], vectors[r0:r1].T, out=s)
-            s /= safe[r0:r1]
-            return s
-
+        scorer = search.MatmulScorer(mean.astype(np.float32), unit)
     else:
-        terms = np.stack([ub, uc, ua]).astype(np.float32)  # positive b, c; negative a
+        scorer = _CosMul(ub, uc, ua, unit)
+    return search.blocked_topk(n, len(a), k, scorer, exclude=exclude, budget_bytes=budget_bytes)
 
-        def score(qs: np.ndarray, r0: int, r1: int) -> np.ndarray:
-            blk = vectors[r0:r1].T
-            inv = safe[r0:r1]
-            pb, pc, na = ((1 + (terms[j, qs] @ blk) / inv) / 2 for j in range(3))
-            return (pb * pc) / (na + 0.000001)
 
-        # 3CosMul holds about five score blocks at once (three similarities, their
-        # product and quotient): give each a fifth of the budget
-        budget_bytes //= 5
+class _UnitRows:
+    """Rows ``r0:r1`` divided by their norms (a zero row stays zero), made per block."""
 
-    return search.blocked_topk(n, len(a), k, score, exclude=exclude, budget_bytes=budget_bytes)
+    def __init__(self, emb: Embeddings) -> None:
+        self.vectors = emb.vectors
+        self.safe = np.where(emb.norms == 0, np.inf, emb.norms).astype(np.float32)
+
+    def __call__(self, r0: int, r1: int) -> np.ndarray:
+        return self.vectors[r0:r1] / self.safe[r0:r1, None]
+
+
+class _CosMul(search.Scorer):
+    """3CosMul, gensim's ``most_similar_cosmul``: ``cos'(b) cos'(c) / (cos'(a) + 1e-6)``
+    with ``cos' = (1 + cos) / 2``; three GEMMs per block into per-thread scratch blocks.
+    """
+
+    blocks = 3
+
+    def __init__(self, b: np.ndarray, c: np.ndarray, a: np.ndarray, unit: _UnitRows) -> None:
+        self.terms = [np.ascontiguousarray(x, dtype=np.float32) for x in (b, c, a)]
+        self.unit = unit
+        self.local = threading.local()
+        self.dim = 3 * unit.vectors.shape[1]
+
+    def prepare(self, r0: int, r1: int) -> np.ndarray:
+        return self.unit(r0, r1)
+
+    def _scratch(self, size: int) -> tuple[np.ndarray, np.ndarray]:
+        bufs = getattr(self.local, "bufs", None)
+        if bufs is None or bufs[0].size < size:
+            bufs = self.local.bufs = (np.empty(size, np.float32), np.empty(size, np.float32))
+        return bufs[0][:size], bufs[1][:size]
+
+    def scores(self, prepared: np.ndarray, q0: int, q1: int, out: np.ndarray) -> np.ndarray:
+        tb, tc, ta = (t[q0:q1] for t in self.terms)
+        s1, s2 = (x.reshape(out.shape) for x in self._scratch(out.size))
+        for term, dst in ((tb, out), (tc, s1), (ta, s2)):
+            np.matmul(term, prepared.T, out=dst)
+            dst += 1
+            dst /= 2
+        out *= s1
+        s2 += 0.000001
+        out /= s2
+        return out

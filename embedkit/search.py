@@ -1,10 +1,14 @@
-"""Exact top-k search by blocked matrix products, memory bounded.
+"""Exact top-k search by blocked matrix products: memory bounded, cache-sized, threaded.
 
-Scores for a block of corpus rows against a chunk of queries are computed with one
-BLAS matrix product, then the best ``k`` per query are selected in that block and
-merged with the running best. The score block never exceeds ``budget_bytes``
-(default 256 MB), whatever the number of queries; no normalised copy of the matrix
-is made (cosine divides the block by the cached row norms, as gensim does).
+The rows are split among the machine's cores (BLAS held to one thread meanwhile); each
+thread scores a block of rows against a chunk of queries with one float32 GEMM into a
+reused ~4 MB buffer, and while that block is still in cache keeps only the entries
+that beat a query's running ``k``-th best (a row maximum first, so most blocks cost
+one pass). No score matrix is ever written twice, and the whole search stays inside
+``budget_bytes`` (default 256 MB) whatever the number of queries. Cosine divides each
+block of rows by their cached norms once for many queries, or the scores for a few, so
+no normalised copy of the matrix is made. Ties go to the lower row, so the answer does
+not depend on the number of threads or the block sizes.
 
 Examples
 --------
@@ -17,13 +21,20 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import contextlib
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import numpy as np
 
 METRICS = ("cosine", "euclidean", "dot")
 DEFAULT_BUDGET = 256 * 2**20  # bytes for one block of scores
-_CHUNK = 32  # columns per chunk in the two-stage top-k selection
+_CHUNK = 32  # columns per chunk when bounding a block's k-th best from chunk maxima
+_BLOCK_ELEMS = 1 << 20  # scores per block and thread: 4 MB, in cache while selected
+_WORK_PER_THREAD = 4_000_000  # multiply-adds before a second thread is worth it
+_Q_CHUNK = 4096  # queries per block (a tall, narrow block suits the GEMM kernels)
 
 ScoreBlock = Callable[[np.ndarray, int, int], np.ndarray]
 
@@ -45,134 +56,290 @@ def row_norms(matrix: np.ndarray) -> np.ndarray:
     return out
 
 
-def _select(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Best ``k`` columns of each row of ``scores`` (unsorted), as (indices, values).
+class Scorer:
+    """How a block of scores is made: ``prepare`` a block of rows once, then ``scores``.
 
-    Two stages keep this near one pass over the block: the maximum of each of
-    ``r // _CHUNK`` chunks of columns, then the ``k`` best chunks, which must hold the
-    ``k`` best values (any value outside them is beaten by ``k`` chunk maxima).
+    ``prepare(r0, r1)`` returns whatever the rows ``r0:r1`` need (e.g. unit rows for
+    cosine); ``scores(prepared, q0, q1, out)`` writes the ``(q1 - q0, r1 - r0)`` float32
+    scores of queries ``q0:q1`` into ``out`` (higher is better) and returns it. Both are
+    called from worker threads, one block at a time per thread. ``blocks`` is how many
+    block-sized arrays ``scores`` holds at once (``out`` included), for the memory budget.
     """
-    q, r = scores.shape
-    if k >= r:
-        idx = np.broadcast_to(np.arange(r), (q, r)).copy()
-        return idx, scores.copy()
-    nc = r // _CHUNK
-    if nc <= 4 * k or r < 4096:
-        part = np.argpartition(-scores, k - 1, axis=1)[:, :k]
-        return part, np.take_along_axis(scores, part, axis=1)
-    # chunk j holds columns j, j + nc, j + 2 nc, ...: its maximum is an element-wise
-    # maximum of _CHUNK contiguous slices, which vectorises well
-    cmax = scores[:, : nc * _CHUNK].reshape(q, _CHUNK, nc).max(axis=1)
-    best_chunks = _best_chunks(cmax, k)
-    cand = (best_chunks[:, :, None] + np.arange(_CHUNK) * nc).reshape(q, -1)
-    if nc * _CHUNK < r:
-        tail = np.broadcast_to(np.arange(nc * _CHUNK, r), (q, r - nc * _CHUNK))
-        cand = np.concatenate([cand, tail], axis=1)
-    vals = np.take_along_axis(scores, cand, axis=1)
-    part = np.argpartition(-vals, k - 1, axis=1)[:, :k]
-    return np.take_along_axis(cand, part, axis=1), np.take_along_axis(vals, part, axis=1)
+
+    blocks: int = 1
+    dim: int = 64
+    """Multiply-adds per score (the vector dimension), to decide on threads."""
+
+    def prepare(self, r0: int, r1: int) -> Any:
+        raise NotImplementedError
+
+    def scores(self, prepared: Any, q0: int, q1: int, out: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
 
 
-def _best_chunks(cmax: np.ndarray, k: int) -> np.ndarray:
-    """Columns of the ``k`` largest chunk maxima per row (unsorted).
+class _FnScorer(Scorer):
+    """A plain ``score_block(queries, r0, r1)`` function as a :class:`Scorer`."""
 
-    When the row is long, the same two-stage idea again: the ``k`` best of
-    ``nc // _CHUNK`` super-chunk maxima hold the ``k`` best chunks, so the costly
-    ``argpartition`` runs on ``k * _CHUNK`` values instead of ``nc``.
+    def __init__(self, fn: ScoreBlock) -> None:
+        self.fn = fn
+
+    def prepare(self, r0: int, r1: int) -> tuple[int, int]:
+        return r0, r1
+
+    def scores(self, prepared: Any, q0: int, q1: int, out: np.ndarray) -> np.ndarray:
+        return np.asarray(self.fn(np.arange(q0, q1), *prepared), dtype=np.float32)
+
+
+class MatmulScorer(Scorer):
+    """Scores ``queries @ rows(r0, r1).T``: one float32 GEMM per block into ``out``.
+
+    ``rows(r0, r1)`` gives the (possibly transformed) rows, computed once per row block
+    and reused for every chunk of queries.
     """
-    q, nc = cmax.shape
-    nc2 = nc // _CHUNK
-    if nc % _CHUNK or nc2 <= k:
-        return np.argpartition(-cmax, k - 1, axis=1)[:, :k]
-    sup = cmax.reshape(q, _CHUNK, nc2).max(axis=1)
-    best_sup = np.argpartition(sup, nc2 - k, axis=1)[:, nc2 - k :]
-    cand = (best_sup[:, :, None] + np.arange(_CHUNK) * nc2).reshape(q, -1)
-    vals = np.take_along_axis(cmax, cand, axis=1)
-    part = np.argpartition(vals, vals.shape[1] - k, axis=1)[:, vals.shape[1] - k :]
-    return np.take_along_axis(cand, part, axis=1)
+
+    def __init__(self, queries: np.ndarray, rows: Callable[[int, int], np.ndarray]) -> None:
+        self.queries = queries
+        self.rows = rows
+        self.dim = queries.shape[1]
+
+    def prepare(self, r0: int, r1: int) -> np.ndarray:
+        return self.rows(r0, r1)
+
+    def scores(self, prepared: np.ndarray, q0: int, q1: int, out: np.ndarray) -> np.ndarray:
+        return np.matmul(self.queries[q0:q1], prepared.T, out=out)
+
+
+class CosineScorer(Scorer):
+    """Cosine of unit queries with the rows: ``q . v / |v|`` (a zero row scores 0).
+
+    With many queries each row block is divided by its norms once and reused by every
+    chunk of queries; with few (fewer than the dimension), the scores are divided
+    instead, so a single query never writes a normalised copy of the matrix.
+    """
+
+    def __init__(self, queries: np.ndarray, matrix: np.ndarray, norms: np.ndarray) -> None:
+        self.queries, self.matrix = queries, matrix
+        self.dim = matrix.shape[1]
+        self.safe = np.where(norms == 0, np.inf, norms).astype(np.float32)
+        self.unit_rows = len(queries) > matrix.shape[1]
+
+    def prepare(self, r0: int, r1: int) -> tuple[np.ndarray, np.ndarray | None]:
+        rows, safe = self.matrix[r0:r1], self.safe[r0:r1]
+        return (rows / safe[:, None], None) if self.unit_rows else (rows, safe)
+
+    def scores(
+        self, prepared: tuple[np.ndarray, np.ndarray | None], q0: int, q1: int, out: np.ndarray
+    ) -> np.ndarray:
+        rows, safe = prepared
+        np.matmul(self.queries[q0:q1], rows.T, out=out)
+        if safe is not None:
+            out /= safe
+        return out
+
+
+_controller: Any = None
+
+
+@contextlib.contextmanager
+def _one_blas_thread() -> Iterator[None]:
+    """BLAS limited to one thread while embedkit's own threads each run their blocks."""
+    global _controller
+    if _controller is None:
+        from threadpoolctl import ThreadpoolController
+
+        _controller = ThreadpoolController()
+    with _controller.limit(limits=1, user_api="blas"):
+        yield
+
+
+_POOL: ThreadPoolExecutor | None = None
+
+
+def _pool() -> ThreadPoolExecutor:
+    global _POOL
+    if _POOL is None:
+        _POOL = ThreadPoolExecutor(max_workers=_threads(), thread_name_prefix="embedkit-search")
+    return _POOL
+
+
+def _threads() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+
+
+class _Best:
+    """The running top-``k`` (value, row) of every query, kept sorted best first.
+
+    Ties keep the lower row, so the result does not depend on the order of blocks.
+    """
+
+    def __init__(self, n_queries: int, k: int) -> None:
+        self.k = k
+        self.idx = np.full((n_queries, k), -1, dtype=np.int64)
+        self.val = np.full((n_queries, k), -np.inf, dtype=np.float32)
+        self.floor = np.full(n_queries, -np.inf, dtype=np.float32)  # k-th best so far
+
+    def offer(self, block: np.ndarray, q0: int, r0: int) -> None:
+        """Merge the candidates of ``block`` (scores of queries q0.., rows r0..)."""
+        q1 = q0 + block.shape[0]
+        floor = self.floor[q0:q1]
+        beat = np.flatnonzero(block.max(axis=1) > floor)
+        if not beat.size:
+            return
+        if 4 * beat.size > block.shape[0]:  # most rows: mask the block itself, no copy
+            beat, sub = np.arange(block.shape[0]), block
+        else:
+            sub = block[beat]
+        cut = floor[beat]
+        if not np.isfinite(cut).all():
+            cut = np.maximum(cut, _kth_lower_bound(sub, self.k))
+            rr, cc = np.nonzero(sub >= cut[:, None])
+        else:
+            rr, cc = np.nonzero(sub > cut[:, None])
+        self._merge(q0 + beat, rr, cc + r0, sub[rr, cc])
+
+    def _merge(
+        self, queries: np.ndarray, rr: np.ndarray, cols: np.ndarray, vals: np.ndarray
+    ) -> None:
+        k = self.k
+        old_i, old_v = self.idx[queries], self.val[queries]
+        group = np.concatenate([np.repeat(np.arange(len(queries)), k), rr])
+        idx = np.concatenate([old_i.ravel(), cols])
+        val = np.concatenate([old_v.ravel(), vals])
+        # sort by query, then best score, then lowest row; -inf placeholders (row -1) last
+        order = np.lexsort((np.where(idx < 0, np.iinfo(np.int64).max, idx), -val, group))
+        group, idx, val = group[order], idx[order], val[order]
+        starts = np.searchsorted(group, np.arange(len(queries)))
+        rank = np.arange(len(group)) - starts[group]
+        keep = rank < k
+        self.idx[queries] = idx[keep].reshape(-1, k)
+        self.val[queries] = val[keep].reshape(-1, k)
+        self.floor[queries] = self.val[queries, k - 1]
+
+    def absorb(self, other: _Best) -> None:
+        """Merge another thread's running best (for disjoint row ranges)."""
+        q = np.arange(len(self.floor))
+        group = np.repeat(q, self.k)
+        self._merge(q, group, other.idx.ravel(), other.val.ravel())
+
+
+def _kth_lower_bound(block: np.ndarray, k: int) -> np.ndarray:
+    """A value per row that at least ``k`` of its entries reach (cheap: chunk maxima).
+
+    Columns are dealt into ``nc >= k`` chunks (chunk ``j`` holds columns ``j, j + nc, ...``,
+    so its maximum is an element-wise maximum of contiguous slices); the ``k``-th largest
+    chunk maximum is reached by ``k`` distinct entries, so entries ``>=`` it hold the top
+    ``k``. With ``16 k`` chunks few other entries reach it.
+    """
+    q, r = block.shape
+    nc = min(r // 4, 16 * k)  # chunks of 4+ columns: the maxima take a quarter block at most
+    if nc < k:  # a narrow block: its k-th largest value itself
+        return np.partition(block, r - k, axis=1)[:, r - k] if r > k else np.full(q, -np.inf)
+    cmax = block[:, :nc].copy()
+    for start in range(nc, r - nc + 1, nc):  # element-wise maxima of contiguous slices
+        np.maximum(cmax, block[:, start : start + nc], out=cmax)
+    return np.partition(cmax, nc - k, axis=1)[:, nc - k]
 
 
 def blocked_topk(
     n_rows: int,
     n_queries: int,
     k: int,
-    score_block: ScoreBlock,
+    score_block: ScoreBlock | Scorer,
     *,
     exclude: Sequence[Sequence[int]] | None = None,
     budget_bytes: int = DEFAULT_BUDGET,
+    threads: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Top-``k`` rows per query for any block scoring function (higher is better).
+    """Top-``k`` rows per query for any block scoring (higher is better), best first.
 
-    ``score_block(query_slice_indices, start, stop)`` returns a float32 array of shape
-    ``(len(query_slice_indices), stop - start)``; it may be modified in place.
-    ``exclude[i]`` lists row indices that query ``i`` must never return.
-    Returns ``(indices, scores)`` of shape ``(n_queries, min(k, n_rows))``, best first;
-    rows that were all excluded come back as index ``-1`` with score ``-inf``.
+    ``score_block`` is a :class:`Scorer` or a function ``(query_indices, r0, r1)`` giving
+    the float32 ``(len(query_indices), r1 - r0)`` scores. ``exclude[i]`` lists rows that
+    query ``i`` must never return. Returns ``(indices, scores)`` of shape
+    ``(n_queries, min(k, n_rows))``; rows that were all excluded come back as index
+    ``-1`` with score ``-inf``. Ties go to the lower row.
+
+    The rows are split among ``threads`` workers (default: the usable cores, BLAS held to
+    one thread meanwhile); each scores cache-sized blocks (at most ``budget_bytes`` over
+    all workers, and about 4 MB each) and keeps a block's candidates only where its
+    maximum beats a query's running ``k``-th best, so selection is one pass over each
+    block while it is still in cache.
     """
     if k <= 0:
         raise ValueError(f"k must be a positive integer, got {k}")
     k = min(k, n_rows)
-    out_idx = np.full((n_queries, k), -1, dtype=np.int64)
-    out_val = np.full((n_queries, k), -np.inf, dtype=np.float32)
     if n_queries == 0 or n_rows == 0:
-        return out_idx, out_val
-    # The score block gets 3/4 of the budget, the selection temporaries the rest. Blocks
-    # of at least 16 * 4096 rows keep selection on the cheap chunked path; below 4096
-    # rows, argpartition's temporaries (4x the block) still fit in 3/4 of the budget
-    # because the query chunk is sized for 4096-row blocks at 16 bytes an element.
-    block_bytes = budget_bytes * 3 // 4
-    q_chunk = max(1, min(n_queries, 2048, block_bytes // (16 * 4096 * 4)))
-    r_block = max(_CHUNK, min(n_rows, block_bytes // (4 * q_chunk)))
-    r_block -= r_block % _CHUNK if r_block > _CHUNK else 0
-    ex = _exclusion_array(exclude, n_queries)
-    for q0 in range(0, n_queries, q_chunk):
-        qs = np.arange(q0, min(q0 + q_chunk, n_queries))
-        best_i = out_idx[qs]
-        best_v = out_val[qs]
-        for r0 in range(0, n_rows, r_block):
-            r1 = min(n_rows, r0 + r_block)
-            block = score_block(qs, r0, r1)
-            if ex is not None:
-                _mask(block, ex[qs], r0, r1)
-            bi, bv = _select(block, min(k, r1 - r0))
-            del block  # free it before the next block is computed: one block at a time
-            best_i, best_v = _merge(best_i, best_v, bi + r0, bv, k)
-        order = np.argsort(-best_v, axis=1, kind="stable")
-        best_i = np.take_along_axis(best_i, order, axis=1)
-        best_v = np.take_along_axis(best_v, order, axis=1)
-        best_i[~np.isfinite(best_v) & (best_v < 0)] = -1
-        out_idx[qs], out_val[qs] = best_i, best_v
-    return out_idx, out_val
+        return (np.full((n_queries, k), -1, dtype=np.int64),
+                np.full((n_queries, k), -np.inf, dtype=np.float32))  # fmt: skip
+    scorer = score_block if isinstance(score_block, Scorer) else _FnScorer(score_block)
+    # threads pay off from a few million multiply-adds (a thread hand-off costs ~50 us)
+    work = n_rows * n_queries * scorer.dim
+    workers = max(1, min(threads or _threads(), work // _WORK_PER_THREAD or 1))
+    # per worker: the scorer's blocks, then up to a quarter block each for the rows that
+    # beat their floor, their one-byte mask, and two bounds' temporaries; a quarter of
+    # the budget for the rest
+    per_worker = budget_bytes * 3 // 4 // workers
+    elems = max(_CHUNK, min(_BLOCK_ELEMS, per_worker // (4 * (scorer.blocks + 1))))
+    # merging candidates into the running best takes ~128 bytes per query and k
+    q_chunk = max(1, min(n_queries, _Q_CHUNK, elems // _CHUNK, per_worker // (4 * 128 * k)))
+    per = -(-n_rows // workers)
+    r_block = max(1, min(per, elems // q_chunk))
+    ex = _exclusions(exclude, n_queries)
+
+    def run(w: int) -> _Best:
+        best = _Best(n_queries, k)
+        buf = np.empty(q_chunk * r_block, dtype=np.float32)
+        for r0 in range(w * per, min(n_rows, (w + 1) * per), r_block):
+            r1 = min(n_rows, (w + 1) * per, r0 + r_block)
+            prepared = scorer.prepare(r0, r1)
+            for q0 in range(0, n_queries, q_chunk):
+                q1 = min(n_queries, q0 + q_chunk)
+                out = buf[: (q1 - q0) * (r1 - r0)].reshape(q1 - q0, r1 - r0)
+                block = scorer.scores(prepared, q0, q1, out)
+                if ex is not None:
+                    ex.mask(block, q0, q1, r0, r1)
+                best.offer(block, q0, r0)
+        return best
+
+    if workers == 1:
+        best = run(0)
+    else:
+        with _one_blas_thread():
+            others = [_pool().submit(run, w) for w in range(1, workers)]
+            parts = [run(0)] + [f.result() for f in others]  # this thread is worker 0
+        best = parts[0]
+        for other in parts[1:]:
+            best.absorb(other)
+    idx, val = best.idx, best.val
+    idx[~np.isfinite(val) & (val < 0)] = -1
+    return idx, val
 
 
-def _exclusion_array(exclude: Sequence[Sequence[int]] | None, n: int) -> np.ndarray | None:
+class _Exclusions:
+    """Rows each query must not return, sorted by row so a block finds its own quickly."""
+
+    def __init__(self, rows: np.ndarray, queries: np.ndarray) -> None:
+        order = np.argsort(rows, kind="stable")
+        self.rows, self.queries = rows[order], queries[order]
+
+    def mask(self, block: np.ndarray, q0: int, q1: int, r0: int, r1: int) -> None:
+        lo, hi = np.searchsorted(self.rows, [r0, r1])
+        if lo == hi:
+            return
+        rows, queries = self.rows[lo:hi], self.queries[lo:hi]
+        inside = (queries >= q0) & (queries < q1)
+        block[queries[inside] - q0, rows[inside] - r0] = -np.inf
+
+
+def _exclusions(exclude: Sequence[Sequence[int]] | None, n: int) -> _Exclusions | None:
     if exclude is None:
         return None
     if len(exclude) != n:
         raise ValueError(f"exclude has {len(exclude)} entries for {n} queries")
-    width = max((len(e) for e in exclude), default=0)
-    if width == 0:
+    sizes = np.fromiter((len(e) for e in exclude), dtype=np.int64, count=n)
+    if not sizes.any():
         return None
-    ex = np.full((n, width), -1, dtype=np.int64)
-    for i, e in enumerate(exclude):
-        ex[i, : len(e)] = list(e)
-    return ex
-
-
-def _mask(block: np.ndarray, ex: np.ndarray, r0: int, r1: int) -> None:
-    qi, ci = np.nonzero((ex >= r0) & (ex < r1))
-    block[qi, ex[qi, ci] - r0] = -np.inf
-
-
-def _merge(
-    ai: np.ndarray, av: np.ndarray, bi: np.ndarray, bv: np.ndarray, k: int
-) -> tuple[np.ndarray, np.ndarray]:
-    idx = np.concatenate([ai, bi], axis=1)
-    val = np.concatenate([av, bv], axis=1)
-    if idx.shape[1] <= k:
-        return idx, val
-    part = np.argpartition(-val, k - 1, axis=1)[:, :k]
-    return np.take_along_axis(idx, part, axis=1), np.take_along_axis(val, part, axis=1)
+    rows = np.fromiter((r for e in exclude for r in e), dtype=np.int64, count=int(sizes.sum()))
+    return _Exclusions(rows, np.repeat(np.arange(n), sizes))
 
 
 def topk(
@@ -223,31 +390,27 @@ def topk(
     return idx, val
 
 
-def _scorer(matrix: np.ndarray, q: np.ndarray, metric: str, norms: np.ndarray | None) -> ScoreBlock:
+def _scorer(matrix: np.ndarray, q: np.ndarray, metric: str, norms: np.ndarray | None) -> Scorer:
+    """The block scorer of ``metric``: one GEMM per block, no pass over the scores after it.
+
+    Cosine scores unit queries against each block's rows divided by their norms (a
+    zero row scores 0); euclidean ranks by ``2 q.v - |v|^2`` as one GEMM on rows and
+    queries extended by one column; dot is the plain product.
+    """
     if metric == "cosine":
         assert norms is not None
         qn = np.linalg.norm(q, axis=1, keepdims=True)
         if (qn == 0).any():
             raise ValueError("a query vector is all zeros; cosine similarity is undefined")
-        q = q / qn
-        safe = np.where(norms == 0, np.inf, norms).astype(np.float32)
-
-        def cosine(qs: np.ndarray, r0: int, r1: int) -> np.ndarray:
-            s = q[qs] @ matrix[r0:r1].T
-            s /= safe[r0:r1]
-            return s
-
-        return cosine
+        return CosineScorer(q / qn, matrix, norms)
     if metric == "dot":
-        return lambda qs, r0, r1: q[qs] @ matrix[r0:r1].T
+        return MatmulScorer(q, lambda r0, r1: matrix[r0:r1])
     assert norms is not None
-    sq = (norms.astype(np.float32)) ** 2
+    sq = norms.astype(np.float32) ** 2
+    q1 = np.hstack([q, np.ones((len(q), 1), dtype=np.float32)])
 
-    def neg_sq_dist_minus_q(qs: np.ndarray, r0: int, r1: int) -> np.ndarray:
-        # -(|v|^2 - 2 q.v) = |q - v|^2 - |q|^2 negated; the |q|^2 term is added back later
-        s = q[qs] @ matrix[r0:r1].T
-        s *= 2.0
-        s -= sq[r0:r1]
-        return s
+    def rows(r0: int, r1: int) -> np.ndarray:
+        # 2 q.v - |v|^2 = |q|^2 - |q - v|^2: largest for the nearest rows
+        return np.hstack([2.0 * matrix[r0:r1], -sq[r0:r1, None]])
 
-    return neg_sq_dist_minus_q
+    return MatmulScorer(q1, rows)

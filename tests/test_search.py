@@ -81,16 +81,17 @@ def test_memory_stays_within_budget(monkeypatch):
     queries = rng.normal(size=(5_000, 8)).astype(np.float32)
     budget = 4 * 2**20
     seen = []
-    real_select = search._select
+    real_offer = search._Best.offer
 
-    def spy(scores, k):
-        seen.append(scores.nbytes)
-        return real_select(scores, k)
+    def spy(self, block, q0, r0):
+        seen.append(block.nbytes)
+        return real_offer(self, block, q0, r0)
 
-    monkeypatch.setattr(search, "_select", spy)
+    monkeypatch.setattr(search._Best, "offer", spy)
     idx, _ = search.topk(matrix, queries, 5, metric="cosine", budget_bytes=budget)
     assert idx.shape == (5_000, 5)
-    assert seen and max(seen) <= budget
+    # every worker thread holds one block at a time: all of them within the budget
+    assert seen and max(seen) * search._threads() <= budget
 
 
 def test_neighbours_equal_gensim_most_similar(glove, glove_kv):
@@ -174,3 +175,26 @@ def test_peak_memory_within_budget_whatever_the_number_of_queries():
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
         assert peak <= budget, f"{n_queries} queries peaked at {peak:,} bytes"
+
+
+def test_threads_and_block_sizes_give_the_same_answer():
+    """Rows split among threads, small or large blocks: one answer, ties to the lower row."""
+    rng = np.random.default_rng(3)
+    matrix = rng.integers(-3, 4, size=(30_000, 6)).astype(np.float32)  # many exact ties
+    queries = rng.integers(-3, 4, size=(300, 6)).astype(np.float32)
+    exclude = [rng.integers(0, 30_000, 3).tolist() for _ in range(300)]
+    runs = [
+        search.blocked_topk(30_000, 300, 7, search._scorer(matrix, queries, "dot", None),
+                            exclude=exclude, budget_bytes=budget, threads=threads)
+        for threads, budget in [(1, search.DEFAULT_BUDGET), (2, search.DEFAULT_BUDGET), (2, 2**16)]
+    ]  # fmt: skip
+    for idx, val in runs[1:]:
+        np.testing.assert_array_equal(idx, runs[0][0])
+        np.testing.assert_array_equal(val, runs[0][1])
+    idx, val = runs[0]
+    ref = queries @ matrix.T
+    for i, ex in enumerate(exclude):
+        ref[i, ex] = -np.inf
+    # best first, and among equal scores the lower row first
+    order = np.lexsort((np.arange(30_000)[None, :].repeat(300, 0), -ref), axis=1)[:, :7]
+    np.testing.assert_array_equal(idx, order)
