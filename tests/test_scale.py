@@ -55,7 +55,7 @@ def test_parquet_rejects_a_foreign_file(tmp_path):
     with pytest.raises(FormatError, match="expected columns 'label' and 'vector'"):
         ek.load(tmp_path / "foreign.parquet")
     (tmp_path / "empty").mkdir()
-    with pytest.raises(FormatError, match="no .parquet file"):
+    with pytest.raises(FormatError, match=r"no \.parquet file"):
         ek.load(tmp_path / "empty", format="parquet")
 
 
@@ -66,9 +66,7 @@ def _by_label(emb: ek.Embeddings, labels: list[str]) -> np.ndarray:
 
 def test_embed_sentences_matches_single_process(ray_cluster, lee_sentences, tmp_path):
     enc = ek.train.SentenceEncoder(batch_size=4)
-    out = ek.scale.embed(
-        lee_sentences, enc, tmp_path / "s", batch_size=4, actors=1, progress=False
-    )
+    out = ek.scale.embed(lee_sentences, enc, tmp_path / "s", batch_size=4, actors=1, progress=False)
     got = ek.load(out, format="parquet")
     want = enc.encode(lee_sentences)
     assert sorted(got.labels) == sorted(want.labels)
@@ -100,3 +98,59 @@ def test_embed_images_and_documents_match_single_process(ray_cluster, tmp_path):
 def test_embed_takes_embedkit_encoders_only(ray_cluster, tmp_path):
     with pytest.raises(TypeError, match="not an embedkit encoder"):
         ek.scale.embed(["a"], object(), tmp_path / "x", progress=False)
+
+
+# ------------------------------------------------------------------ the sharded index
+@pytest.fixture(scope="module")
+def clustered(tmp_path_factory):
+    """8,000 clustered 32-d vectors (low intrinsic dimension, as real embeddings) in 4 shards."""
+    rng = np.random.default_rng(3)
+    centres = rng.normal(size=(40, 32)) * 3
+    basis = rng.normal(size=(8, 32))
+    x = centres[rng.integers(0, 40, 8000)] + rng.normal(size=(8000, 8)) @ basis
+    x += 0.1 * rng.normal(size=x.shape)
+    emb = ek.Embeddings([f"v{i}" for i in range(8000)], x.astype(np.float32))
+    folder = write_shards(emb, tmp_path_factory.mktemp("clustered"), rows_per_shard=2000)
+    return emb, folder
+
+
+def _recall(index, emb, queries, k=10):
+    got = index.neighbours(queries, k=k)
+    want = emb.neighbours(queries, k=k, metric=index.metric)
+    hits = [len(set(got.loc[q].label) & set(want.loc[q].label)) for q in queries]
+    return sum(hits) / (k * len(queries))
+
+
+def test_sharded_index_with_ray_tasks(ray_cluster, clustered, tmp_path):
+    emb, folder = clustered
+    index = ek.scale.ShardedIndex.build(folder, tmp_path / "idx", metric="cosine")
+    assert index.factory == "IVF128,PQ4x7" and index.nprobe == 16 and len(index) == 8000
+    assert (tmp_path / "idx" / "lists.ivfdata").stat().st_size > 0
+    queries = [f"v{i}" for i in range(0, 8000, 160)]
+    assert _recall(index, emb, queries) >= 0.9
+    one = index.neighbours("v5", k=4)
+    ref = emb.neighbours("v5", k=4)
+    assert list(one.columns) == list(ref.columns) and one.index.name == ref.index.name
+    assert one.attrs == {"metric": "cosine", "exact": True}
+    assert "v5" not in one.label.tolist()
+    assert np.allclose(one.score.to_numpy(), ref.score.to_numpy(), atol=1e-5)  # exact scores
+    batch = index.neighbours(emb.vectors[:3], k=2)
+    assert batch.index.names == ["query", "rank"] and len(batch) == 6
+    approx = index.neighbours("v5", k=4, rerank=0)
+    assert approx.attrs["exact"] is False
+    with pytest.raises(ek.UnknownLabelError):
+        index.neighbours("nope")
+
+
+def test_sharded_index_in_process_reopens_and_euclidean(clustered, tmp_path):
+    emb, folder = clustered
+    built = ek.scale.ShardedIndex.build(folder, tmp_path / "e", metric="euclidean", use_ray=False)
+    moved = tmp_path / "moved"
+    (tmp_path / "e").rename(moved)  # the on-disk lists are found beside the index file
+    index = ek.scale.ShardedIndex(moved)
+    assert repr(index) == repr(built)
+    assert index.info["seconds"].keys() == {"read", "train", "add", "merge"}
+    queries = [f"v{i}" for i in range(7, 8000, 200)]
+    assert _recall(index, emb, queries) >= 0.9
+    assert index.labels_of([0, 7999]) == ["v0", "v7999"]
+    assert len(index.sample(100, seed=1)) == 100
