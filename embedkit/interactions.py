@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from . import search
 from .errors import EmbedkitWarning, check_fitted, warn
 
 COLD_START = "cold start: no ratings for this user, so the most popular items"
@@ -115,6 +116,15 @@ def _key(value: Any) -> str:
     return str(value)
 
 
+def _same_kind(values: Any, ids: pd.Index) -> bool:
+    """Both integer or both strings: then ``str(id)`` matching equals matching the values."""
+    dtype = values.dtype
+    if dtype.kind in "iu" and ids.dtype.kind in "iu":
+        return True
+    strings = pd.api.types.is_string_dtype
+    return bool(strings(dtype) and strings(ids.dtype) and "O" not in (dtype.kind, ids.dtype.kind))
+
+
 class Index:
     """Original ids <-> rows, looked up by ``str(id)`` so that 260 and "260" both work."""
 
@@ -132,6 +142,8 @@ class Index:
 
     def rows(self, values: Iterable[Any]) -> np.ndarray:
         """Rows of ``values``; -1 where unknown."""
+        if isinstance(values, (pd.Series, pd.Index, np.ndarray)) and _same_kind(values, self.ids):
+            return np.asarray(self.ids.get_indexer(pd.Index(values)), dtype=np.int64)
         get = self.row.get
         return np.fromiter((get(_key(v), -1) for v in values), dtype=np.int64)
 
@@ -196,6 +208,39 @@ class RecommenderBase:
     def _scores(self, rows: np.ndarray) -> np.ndarray:
         raise NotImplementedError
 
+    def _dot_factors(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+        """``(U, V, b, offset)`` when the scores are ``U[u] . V[i] + b[i] + offset[u]``.
+
+        A model that says so gets :meth:`top_k` from embedkit's threaded blocked search
+        (no users x items score matrix); others score through :meth:`_scores`.
+        """
+        return None
+
+    def _top_k_by_search(
+        self,
+        factors: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+        rows: np.ndarray,
+        k: int,
+        exclude_seen: bool,
+        rare: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        U, V, b, offset = factors
+        queries = np.hstack([U[rows], np.ones((len(rows), 1), np.float32)]).astype(np.float32)
+        bias = np.where(rare, -np.inf, b).astype(np.float32)  # rare items never win
+
+        def items(r0: int, r1: int) -> np.ndarray:
+            return np.hstack([V[r0:r1], bias[r0:r1, None]]).astype(np.float32, copy=False)
+
+        exclude: list[Any] | None = None
+        if exclude_seen:
+            seen = self.seen_[rows]
+            exclude = np.split(seen.indices, seen.indptr[1:-1])
+        scorer = search.MatmulScorer(queries, items)
+        idx, val = search.blocked_topk(len(V), len(rows), k, scorer, exclude=exclude)
+        val64 = val.astype(np.float64) + offset[rows, None]
+        idx[~np.isfinite(val)] = -1
+        return idx, np.where(np.isfinite(val64), val64, np.nan)
+
     def _check_fitted(self, attribute: str = "user_index_") -> Any:
         """The learned ``attribute``, or :class:`~embedkit.errors.NotFittedError`."""
         return check_fitted(self, attribute)
@@ -229,6 +274,11 @@ class RecommenderBase:
         out_i[cold, : len(pop_rank)] = pop_rank
         out_s[cold, : len(pop_rank)] = self.popularity_[pop_rank]
         warm = np.flatnonzero(~cold)
+        factors = self._dot_factors()
+        if factors is not None and len(warm):
+            idx, val = self._top_k_by_search(factors, rows[warm], k, exclude_seen, rare)
+            out_i[warm, : idx.shape[1]], out_s[warm, : idx.shape[1]] = idx, val
+            return out_i, out_s, cold
         for start in range(0, len(warm), batch):
             sel = warm[start : start + batch]
             scores = np.asarray(self._scores(rows[sel]), dtype=np.float32)
