@@ -23,16 +23,13 @@ The same call runs on a real cluster: connect with ``ray.init(address="ray://hea
 (or ``address="auto"`` on a cluster node) instead of the local ``ray.init(num_cpus=2)``,
 and write to storage every node sees (``output="s3://bucket/emb"``, a shared file system).
 
-Examples
---------
-Ray must be started first (here a local cluster; cheap, but it takes a few seconds):
+Ray must be started first (here a local cluster; ``tests/test_scale.py`` and notebook
+07 run this)::
 
->>> import ray, tempfile  # doctest: +SKIP
->>> ray.init(num_cpus=2, include_dashboard=False)  # doctest: +SKIP
->>> enc = ek.train.SentenceEncoder()  # doctest: +SKIP
->>> out = embed(["A cat sat.", "Stocks fell."], enc, output=tempfile.mkdtemp())  # doctest: +SKIP
->>> ek.load(out, format="parquet").shape  # doctest: +SKIP
-(2, 384)
+    ek.scale.local_cluster(num_cpus=2)       # or ray.init(address=...) on a cluster
+    enc = ek.train.SentenceEncoder()
+    out = ek.scale.embed(["A cat sat.", "Stocks fell."], enc, "emb/")
+    ek.load(out, format="parquet").shape     # (2, 384)
 """
 
 from __future__ import annotations
