@@ -86,7 +86,7 @@ export interface ProjectorBackend {
   search(query: string, regex: boolean): Promise<SearchResult>;
   /** Neighbours of point i; with a timeline, in the vectors of `frame` (the shown one). */
   neighbours(i: number, frame?: number): Promise<NeighbourResult>;
-  /** A timeline frame is on screen (after the slider, Play or Python moved it). */
+  /** The user moved the timeline to `frame` (slider or Play; not frames the backend set). */
   frameShown?(frame: number): void;
   /** A lasso selection by the user (empty when cleared). */
   select?(indices: Uint32Array): void;

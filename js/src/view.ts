@@ -211,11 +211,11 @@ class View implements ProjectorView {
     const last = tl.epochs.length - 1;
     this.setPlaying(true);
     try {
-      if (this.shown >= last) await this.setFrame(0, false);
+      if (this.shown >= last) await this.userFrame(0, false);
       const ms = tl.frameMs ?? 700;
       while (this.playing && !this.destroyed && this.shown < last) {
         const t0 = performance.now();
-        await this.setFrame(this.shown + 1, true);
+        await this.userFrame(this.shown + 1);
         const rest = ms - (performance.now() - t0);
         if (rest > 0 && this.shown < last) await sleep(rest);
       }
@@ -241,6 +241,14 @@ class View implements ProjectorView {
     await this.setFrame(f, true);
   }
 
+  /** A frame the user asked for (slider, Play): the backend hears of it at once (a kernel
+   * then shows the same epoch in Python); frames set by the backend are not echoed. */
+  private userFrame(f: number, transition = true): Promise<void> {
+    const last = this.timeline!.epochs.length - 1;
+    this.backend.frameShown?.(Math.max(0, Math.min(last, Math.round(f))));
+    return this.setFrame(f, transition);
+  }
+
   private useTimeline(tl: TimelineData): void {
     const last = tl.epochs.length - 1;
     this.timeline = tl;
@@ -262,7 +270,7 @@ class View implements ProjectorView {
     this.markFrame(this.shown);
     time.slider.addEventListener("input", () => {
       this.pause();
-      void this.setFrame(Number(time.slider.value), true);
+      void this.userFrame(Number(time.slider.value));
     });
     time.play.addEventListener("click", () => {
       if (this.playing) this.pause();
@@ -302,7 +310,6 @@ class View implements ProjectorView {
       }
       if (this.destroyed) return;
       this.markFrame(f);
-      this.backend.frameShown?.(f);
       if (this.nbrRow >= 0) void this.showNeighbours(this.nbrRow);
     }
   }

@@ -38,6 +38,15 @@ metrics = pd.DataFrame({"epoch": range(1, T + 1), "loss": [3.0, 2.0, 1.5, 1.2, 1
                         "settling": [np.nan, 0.3, 0.5, 0.7, 0.8, 0.9]})
 tl = Timeline(labels, epochs=range(1, T + 1), vectors=vectors, coords=coords, metrics=metrics,
               metadata=pd.DataFrame({"half": ["a", "b"] * 100}))"""
+DASHBOARD = """from gensim.test.utils import datapath
+from gensim.utils import simple_preprocess
+from embedkit.train.documents import Doc2Vec
+with open(datapath("lee_background.cor"), encoding="latin-1") as fh:
+    docs = [simple_preprocess(line) for line in fh]
+d2v = Doc2Vec(vector_size=32, min_count=2, epochs=20, deterministic=True, track=True)
+dash = d2v.dashboard(docs)
+dash.start()
+dash"""
 CELLS = [CODE, "p = ek.Projector(tl, k=5, frame_ms=250)\np", "pass  # tests type code here"]
 XSS = "<img src=x onerror=alert(1)>"
 ROOT = ".embedkit-projector"
@@ -132,6 +141,17 @@ def check_neighbours_follow_the_epoch(page: Any, tl: Any, ui: Any) -> None:
     assert expected_neighbours(tl, 60, 0) != expected_neighbours(tl, 60, T - 1)
 
 
+def run_expect(page: Any, ui: Any, code: str, expect: str) -> str:
+    """Run ``code`` in the free cell and wait until its output shows ``expect`` (on a
+    loaded machine the status bar can read Idle before the cell has started)."""
+    out = ui.run_code(page, 2, code)
+    if expect not in out:
+        output = page.locator(".jp-Cell").nth(2).locator(".jp-OutputArea")
+        output.get_by_text(expect).first.wait_for(timeout=60_000)
+        out = output.inner_text()
+    return out
+
+
 def assert_no_errors(page: Any) -> None:
     assert page.errors == [], page.errors
     assert page.dialogs == [], page.dialogs
@@ -174,11 +194,11 @@ def test_slider_moves_the_points_and_sets_python_epoch(page: Any, tl: Any, ui: A
     assert_positions_follow(page, tl, 0)
     assert page.locator(f"{ROOT} .ek-epoch").inner_text() == f"epoch 1 / {T}"
     assert page.locator(f"{ROOT} .ek-metrics").inner_text() == "loss 3"  # settling n/a
-    assert "EPOCH 1" in ui.run_code(page, 2, 'print("EPOCH", p.epoch)')
+    run_expect(page, ui, 'print("EPOCH", p.epoch)', "EPOCH 1")
 
 
 def test_python_sets_the_epoch(page: Any, tl: Any, ui: Any) -> None:
-    ui.run_code(page, 2, "p.epoch = 4")
+    run_expect(page, ui, "p.epoch = 4\nprint('SET')", "SET")
     page.locator(f"{ROOT}[data-frame='3']").wait_for(timeout=20_000)
     assert page.locator(f"{ROOT} .ek-epoch").inner_text() == f"epoch 4 / {T}"
     assert_positions_follow(page, tl, 3)
@@ -188,11 +208,31 @@ def test_play_reaches_the_last_epoch(page: Any, ui: Any) -> None:
     show_frame(page, 1)
     frames = play_to_the_end(page)
     assert frames == sorted(frames) and frames[-1] == T - 1 and {2, 3, 4} <= set(frames)
-    assert "EPOCH 6" in ui.run_code(page, 2, 'print("EPOCH", p.epoch)')
+    run_expect(page, ui, 'print("EPOCH", p.epoch)', "EPOCH 6")
 
 
 def test_click_lists_neighbours_at_the_shown_epoch(page: Any, tl: Any, ui: Any) -> None:
     check_neighbours_follow_the_epoch(page, tl, ui)
+    assert_no_errors(page)
+
+
+def test_dashboard_map_follows_a_background_run(page: Any, ui: Any) -> None:
+    """A dashboard trains in its thread (the cell is free); its map gains each epoch."""
+    ui.run_code(page, 2, DASHBOARD)
+    live = page.locator(".jp-Cell").nth(2).locator(ROOT)
+    live.wait_for(timeout=60_000)
+    seen: set[str] = set()
+    for _ in range(600):
+        text = live.locator(".ek-epoch").text_content() or ""
+        seen.add(text)
+        if text == "epoch 20 / 20":
+            break
+        page.wait_for_timeout(100)
+    assert "epoch 20 / 20" in seen
+    assert len(seen) >= 3, f"the map showed only {sorted(seen)} while training"  # live
+    page.locator(".jp-Cell").nth(2).locator(f"{ROOT}[data-frame='19']").wait_for(timeout=30_000)
+    code = "dash.wait(60)\nprint(dash.state, dash.live_map.projector._epochs[-1])"
+    run_expect(page, ui, code, "finished 20")
     assert_no_errors(page)
 
 
