@@ -324,3 +324,24 @@ def test_dashboard_map_grows_while_training_and_stop_keeps_it(docs) -> None:
     assert frames == d2v.timeline_.epochs.tolist() == list(range(1, dash.epoch + 1))
     np.testing.assert_array_equal(live.projector._frames, d2v.timeline_.coords)
     assert f"{dash.epoch} epochs" in live.note.value
+
+
+def test_nbconvert_shows_the_small_multiples(tl: Timeline) -> None:
+    import matplotlib.image as mpimg
+    import nbconvert
+    import nbformat
+
+    bundle = snapshot(tl, color="class")._repr_mimebundle_()
+    png = base64.b64encode(bundle["image/png"]).decode("ascii")
+    out = nbformat.v4.new_output(
+        "display_data",
+        data={MIME_TYPE: bundle[MIME_TYPE], "image/png": png, "text/plain": bundle["text/plain"]},
+    )
+    cell = nbformat.v4.new_code_cell("ek.snapshot(tl)", outputs=[out], execution_count=1)
+    nb = nbformat.v4.new_notebook(cells=[cell])
+    nbformat.validate(nb)
+    html, _ = nbconvert.HTMLExporter().from_notebook_node(nb)
+    assert f'src="data:image/png;base64,{png}"' in html
+    assert XSS not in html  # the payload is not pasted into the page
+    img = mpimg.imread(io.BytesIO(bundle["image/png"]), format="png")
+    assert img.shape[1] > 2.4 * img.shape[0]  # first, middle and last epoch side by side
