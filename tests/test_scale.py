@@ -154,3 +154,16 @@ def test_sharded_index_in_process_reopens_and_euclidean(clustered, tmp_path):
     assert _recall(index, emb, queries) >= 0.9
     assert index.labels_of([0, 7999]) == ["v0", "v7999"]
     assert len(index.sample(100, seed=1)) == 100
+
+
+def test_projector_over_an_index_draws_a_sample_and_searches_everything(clustered, tmp_path):
+    _, folder = clustered
+    index = ek.scale.ShardedIndex.build(folder, tmp_path / "p", use_ray=False)
+    p = ek.IndexProjector(index, n=500, seed=2, method="pca", k=5)
+    assert repr(p).startswith("IndexProjector(500 of 8,000 points drawn (uniform sample, seed=2)")
+    assert p.emb.labels == index.labels_of(index.sample(500, seed=2))
+    answer = p.neighbours(0)
+    want = index.neighbours(p.emb.labels[0], k=5)
+    assert [it[1] for it in answer["items"]] == want.label.tolist()  # among all 8,000
+    drawn = {lab: r for r, lab in enumerate(p.emb.labels)}
+    assert all(it[0] == drawn.get(it[1], 0) for it in answer["items"])
