@@ -231,6 +231,8 @@ def test_dashboard_map_follows_a_background_run(page: Any, ui: Any) -> None:
     assert "epoch 20 / 20" in seen
     assert len(seen) >= 3, f"the map showed only {sorted(seen)} while training"  # live
     page.locator(".jp-Cell").nth(2).locator(f"{ROOT}[data-frame='19']").wait_for(timeout=30_000)
+    live.scroll_into_view_if_needed()
+    ui.screenshot(page, "timeline-dashboard")
     code = "dash.wait(60)\nprint(dash.state, dash.live_map.projector._epochs[-1])"
     run_expect(page, ui, code, "finished 20")
     assert_no_errors(page)
