@@ -156,7 +156,8 @@ function checkArray(
   }
   const shape = own(v, "shape");
   if (!Array.isArray(shape) || shape.length < 1 || shape.length > maxDims) {
-    fail(`${what}: shape is ${describe(shape)}, expected a list of 1 to ${maxDims} sizes`);
+    const sizes = maxDims === 2 ? "1 or 2" : `1 to ${maxDims}`;
+    fail(`${what}: shape is ${describe(shape)}, expected a list of ${sizes} sizes`);
   }
   let count = 1;
   shape.forEach((d, j) => {

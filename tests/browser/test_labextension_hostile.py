@@ -291,6 +291,12 @@ CASES = [
         ("no-png",),
     ),
     Case(
+        "timeline-xy-4d",
+        timeline(put("timeline.xy.shape", [2, 4, 2, 1])),
+        "timeline.xy: shape is a list of 4, expected a list of 1 to 3 sizes",
+        ("no-png",),
+    ),
+    Case(
         "timeline-xy-nan",
         timeline(put("timeline.xy", _arr(TL_XY_NAN, "float32"))),
         'timeline.xy: 1 coordinates are not finite numbers, the first is point 2 ("w2") at epoch 1',
