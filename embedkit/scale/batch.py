@@ -245,4 +245,4 @@ def embed(
     if rows_per_file:
         kwargs["min_rows_per_file"] = int(rows_per_file)
     mapped.write_parquet(str(output), **kwargs)
-    return output if "://" in str(output) else Path(output)
+    return str(output) if "://" in str(output) else Path(output)

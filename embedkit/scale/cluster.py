@@ -53,7 +53,14 @@ def local_cluster(num_cpus: int = 2, **options: Any) -> Any:
         "configure_logging": True,
     }
     kwargs.update(options)
-    context = ray.init(**kwargs)
+    for attempt in range(3):
+        try:
+            context = ray.init(**kwargs)
+            break
+        except Exception as err:  # ray waits 30 s for its raylet; a busy machine can miss it
+            ray.shutdown()
+            if attempt == 2 or "timed out during startup" not in str(err):
+                raise
     logging.getLogger("ray.data").setLevel(logging.WARNING)
     if context.address_info.get("node_ip_address") != "127.0.0.1":
         ray.shutdown()

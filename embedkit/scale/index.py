@@ -48,6 +48,7 @@ Examples
 
 from __future__ import annotations
 
+import importlib
 import json
 import math
 import os
@@ -261,7 +262,9 @@ class ShardedIndex:
         pa = require("pyarrow", extra="ray")
         chosen = np.sort(np.random.default_rng(seed).choice(n, size=train_size, replace=False))
         sample = np.empty((train_size, dim), np.float32)
-        files, seen, taken, labels_seen = [], 0, 0, set()
+        files: list[tuple[str, int]] = []
+        seen, taken, labels_seen = 0, 0, set[str]()
+        check_all = n <= 1_000_000  # a set of every label costs ~100 bytes a row
         sch = pa.schema([pa.field("label", pa.string())])
         vec_file = open(out / "vectors.npy", "wb") if keep else None  # noqa: SIM115
         try:
@@ -299,10 +302,10 @@ class ShardedIndex:
     ) -> list[str]:
         blocks = [str(work / f"block-{i:05d}.index") for i in range(len(files))]
         jobs = [(trained, f, first, metric, b) for (f, first), b in zip(files, blocks, strict=True)]
-        ray = None
+        ray: Any = None
         if use_ray is not False:
             try:
-                import ray
+                ray = importlib.import_module("ray")
             except ImportError:
                 if use_ray:
                     raise
