@@ -279,10 +279,10 @@ class ShardedIndex:
                 for f in parquet_files(source):
                     files.append((str(f), seen))
                     for part in iter_parquet(f, batch_rows=65536, columns=[]):
-                        dup = labels_seen.intersection(part.labels) if n <= 10**7 else ()
+                        dup = labels_seen.intersection(part.labels) if check_all else ()
                         if dup or len(set(part.labels)) != len(part.labels):
                             raise ValueError(f"duplicate labels in {f}: {sorted(dup)[:5]}")
-                        if n <= 10**7:
+                        if check_all:
                             labels_seen.update(part.labels)
                         writer.write_table(pa.table({"label": part.labels}, schema=sch))
                         if vec_file is not None:
