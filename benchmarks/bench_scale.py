@@ -126,9 +126,8 @@ def bench_index(rows: int, dim: int, work: Path) -> None:
     t = time.perf_counter()
     for i in rows_q[:20]:
         index.label_id(f"v{i}")
-    print(
-        f"label -> id lookup (a scan of the Arrow column): {(time.perf_counter() - t) / 20 * 1e3:.1f} ms"
-    )
+    scan_ms = (time.perf_counter() - t) / 20 * 1e3
+    print(f"label -> id lookup (a scan of the Arrow column): {scan_ms:.1f} ms")
 
 
 def bench_embed(n_texts: int, work: Path) -> None:
