@@ -282,3 +282,16 @@ def test_snapshot_html_label_is_text(saved: Any) -> None:
     assert saved.locator(f"{ROOT} .ek-tooltip .ek-field").all_inner_texts() == ["half: b"]
     saved.wait_for_timeout(300)
     assert_no_errors(saved)
+
+
+def test_snapshot_search_marks_stay_across_epochs(saved: Any, tl: Any) -> None:
+    want = sum("an" in label for label in tl.labels)
+    show_frame(saved, 0)
+    saved.mouse.move(5, 5)
+    saved.locator(f"{ROOT} .ek-search").fill("an")
+    saved.locator(f"{ROOT} .ek-count").get_by_text(f"{want} matches").wait_for(timeout=10_000)
+    assert len(saved.evaluate(f"() => {VIEW}.selection()")) == want
+    show_frame(saved, T - 1)
+    assert len(saved.evaluate(f"() => {VIEW}.selection()")) == want  # still marked
+    saved.locator(f"{ROOT} .ek-search").fill("")
+    assert_no_errors(saved)
