@@ -174,7 +174,8 @@ class Trainer:
     learned.
 
     Common parameters keep one name everywhere: ``epochs``, ``learning_rate``,
-    ``workers`` (threads), ``seed`` (default 1), ``probes``, ``observers``.
+    ``workers`` (threads), ``seed`` (default 1), ``probes``, ``track`` (a timeline, see
+    :mod:`embedkit.train.tracking`), ``observers``.
     """
 
     epochs: int = 1
