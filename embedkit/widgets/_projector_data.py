@@ -91,15 +91,25 @@ def _column(emb: Embeddings, color: Any) -> tuple[pd.Series, str]:
     return values, "color"
 
 
-def encode_color(emb: Embeddings, color: Any) -> dict[str, Any] | None:
+def encode_color(
+    emb: Embeddings, color: Any, clusters: int | None = None, seed: int = 0
+) -> dict[str, Any] | None:
     """Encode a metadata column (or per-point values) as codes or [0, 1] values + legend.
 
     Numbers with more than ``MAX_CATEGORIES`` distinct values are continuous; anything
     else is categorical, the ``MAX_CATEGORIES - 1`` most frequent kept and the rest
-    grouped as "(other)".
+    grouped as "(other)". ``color="clusters"`` (unless a metadata column has that name)
+    colours by ``clusters`` k-means clusters of the original vectors, each named by its
+    most central labels (:func:`embedkit.widgets._clusters.cluster_color`).
     """
     if color is None:
         return None
+    if isinstance(color, str) and color == "clusters":
+        meta = emb.metadata
+        if meta is None or "clusters" not in meta.columns:
+            from ._clusters import cluster_color
+
+            return cluster_color(emb, clusters, seed)
     col, name = _column(emb, color)
     numeric = pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)
     if numeric and col.nunique(dropna=True) > MAX_CATEGORIES:
@@ -120,6 +130,86 @@ def encode_color(emb: Embeddings, color: Any) -> dict[str, Any] | None:
     if len(counts) > len(keep):
         legend.append({"name": f"(other: {len(counts) - len(keep)} values)"})
     return {"kind": "categorical", "column": name, "codes": codes, "legend": legend}
+
+
+LABELS_SENT = 50_000  # the most label candidates a view receives (importance order)
+
+
+def importance_values(emb: Embeddings, importance: Any) -> np.ndarray | None:
+    """One float per row from a metadata column name or an array (``None`` stays ``None``:
+    row order). Missing or non-numeric values rank last."""
+    if importance is None:
+        return None
+    n = len(emb)
+    if isinstance(importance, str):
+        meta = emb.metadata
+        if meta is None or importance not in meta.columns:
+            have = [] if meta is None else [str(c) for c in meta.columns]
+            raise ValueError(
+                f"importance={importance!r} is not a metadata column; columns: "
+                + (", ".join(map(repr, have)) if have else "none (emb.metadata is None)")
+            )
+        values = pd.to_numeric(meta[importance], errors="coerce").to_numpy(dtype=np.float64)
+    else:
+        try:
+            values = np.asarray(importance, dtype=np.float64).reshape(-1)
+        except (TypeError, ValueError):
+            raise ValueError("importance must be a metadata column name or numbers") from None
+        if values.shape != (n,):
+            raise ValueError(f"importance has {values.size} values for {n} points")
+    return np.where(np.isfinite(values), values, -np.inf)
+
+
+def label_order(emb: Embeddings, importance: Any = None, limit: int = LABELS_SENT) -> np.ndarray:
+    """Rows in the order their labels are drawn on the map (most important first), at most
+    ``limit`` of them (uint32).
+
+    ``importance``: ``None`` for row order (word vectors come most frequent first), a
+    metadata column name or one number per row (higher first; ties keep row order).
+
+    Examples
+    --------
+    >>> from embedkit import Embeddings
+    >>> emb = Embeddings(["a", "b", "c"], np.eye(3), metadata={"n": [1, 5, 3]})
+    >>> label_order(emb).tolist(), label_order(emb, "n").tolist()
+    ([0, 1, 2], [1, 2, 0])
+    >>> label_order(emb, [0, 0, 9], limit=2).tolist()
+    [2, 0]
+    """
+    values = importance_values(emb, importance)
+    if values is None:
+        return np.arange(min(len(emb), limit), dtype=np.uint32)
+    return np.argsort(-values, kind="stable")[:limit].astype(np.uint32)
+
+
+def check_labels(labels: Any) -> int:
+    """The most labels drawn at once: ``True`` the default (:data:`LABELS_SHOWN`), ``False``
+    none, a whole number that many.
+
+    >>> check_labels(True), check_labels(False), check_labels(50)
+    (300, 0, 50)
+    """
+    if labels is True:
+        return LABELS_SHOWN
+    if labels is False or labels is None:
+        return 0
+    if isinstance(labels, (int, np.integer)) and labels >= 0:
+        return int(labels)
+    raise ValueError(f"labels must be True, False or a whole number >= 0, got {labels!r}")
+
+
+LABELS_SHOWN = 300  # labels drawn at once by default
+
+
+def label_payload(emb: Embeddings, labels: Any, importance: Any) -> dict[str, Any] | None:
+    """The view's label data: ``{"order": uint32 rows, "text": their labels, "max": m}``
+    (``None`` with ``labels=False``)."""
+    shown = check_labels(labels)
+    order = label_order(emb, importance)
+    if shown == 0:
+        return None
+    text = [emb.labels[i] for i in order.tolist()]
+    return {"order": order, "text": text, "max": shown}
 
 
 def hover_fields(emb: Embeddings, i: int) -> list[list[str]]:

@@ -67,8 +67,9 @@ def wire_to_array(wire: dict[str, Any] | None) -> np.ndarray | None:
 
 
 def to_json(value: Any, widget: Any) -> Any:
-    """traitlets ``to_json`` hook: numpy arrays become wire dicts, and so does the array
-    under ``"codes"`` of a dict (sent as ``"values"``); anything else passes unchanged.
+    """traitlets ``to_json`` hook: numpy arrays become wire dicts, and so do the arrays in
+    a dict (the one under ``"codes"`` sent as float32 ``"values"``); anything else passes
+    unchanged.
 
     Examples
     --------
@@ -77,9 +78,14 @@ def to_json(value: Any, widget: Any) -> Any:
     """
     if isinstance(value, np.ndarray):
         return array_to_wire(value, str(value.dtype))
-    if isinstance(value, dict) and isinstance(value.get("codes"), np.ndarray):
-        out = {k: v for k, v in value.items() if k != "codes"}
-        out["values"] = array_to_wire(value["codes"], "float32")
+    if isinstance(value, dict) and any(isinstance(v, np.ndarray) for v in value.values()):
+        out = {
+            k: array_to_wire(v, str(v.dtype)) if isinstance(v, np.ndarray) else v
+            for k, v in value.items()
+            if k != "codes"
+        }
+        if isinstance(value.get("codes"), np.ndarray):
+            out["values"] = array_to_wire(value["codes"], "float32")
         return out
     return value
 

@@ -85,6 +85,17 @@ class Projector(anywidget.AnyWidget):
         every tracked label, and is reordered to the timeline's rows).
     frame_ms : int
         Milliseconds per epoch when playing.
+    labels : bool or int
+        Draw labels on the map (default ``True``: up to 300 at once; an int: at most that
+        many; ``False``: none). The most important come first, none overlapping another,
+        more appearing as you zoom in; redrawn on pan and zoom.
+    importance : str or array-like, optional
+        Which labels matter most: a metadata column or one number per point (higher
+        first). Default: row order (word vectors come most frequent first).
+    clusters : int, optional
+        With ``color="clusters"``: how many k-means clusters of the original vectors
+        (default about ``sqrt(n / 2)``, at most 20), each named in the legend by its 3
+        most central labels; a click on a legend entry highlights its points.
 
     Attributes
     ----------
@@ -106,6 +117,15 @@ class Projector(anywidget.AnyWidget):
     True
     >>> p.neighbours(0)["epoch"]
     1
+
+    Labels by importance and named clusters:
+
+    >>> import embedkit as ek
+    >>> emb = ek.Embeddings([f"w{i}" for i in range(40)], rng.normal(size=(40, 4)),
+    ...                     metadata={"count": range(40)})
+    >>> p = Projector(emb, color="clusters", clusters=3, importance="count", labels=5)
+    >>> p, len(p._color["legend"]), p._map_labels["text"][:2], p._map_labels["max"]
+    (Projector(40 points, pca, cosine k=10, color='clusters'), 3, ['w39', 'w38'], 5)
     """
 
     _esm = BUNDLE
@@ -125,6 +145,7 @@ class Projector(anywidget.AnyWidget):
     _frames = t.Any(None).tag(sync=True, **_BINARY)
     _epochs = t.List(t.Int()).tag(sync=True)
     _metrics = t.Dict().tag(sync=True)
+    _map_labels = t.Any(None).tag(sync=True, **_BINARY)
 
     def __init__(
         self,
@@ -139,6 +160,9 @@ class Projector(anywidget.AnyWidget):
         layout_kwargs: dict[str, Any] | None = None,
         timeline: Timeline | None = None,
         frame_ms: int = 700,
+        labels: bool | int = True,
+        importance: Any = None,
+        clusters: int | None = None,
     ) -> None:
         from ..vectors import Embeddings
 
@@ -171,7 +195,10 @@ class Projector(anywidget.AnyWidget):
             assert given is not None
             rows = given
             coords, name = data.compute_layout(rows, method, seed=seed, **(layout_kwargs or {}))
-        color_enc = data.encode_color(rows, color)
+        color_enc = data.encode_color(rows, color, clusters, seed)
+        self._importance = data.importance_values(rows, importance)
+        self._labels_shown = data.check_labels(labels)
+        map_labels = data.label_payload(rows, self._labels_shown, self._importance)
         super().__init__(
             method=name, metric=metric, k=int(k), height=int(height), frame_ms=int(frame_ms)
         )
@@ -187,8 +214,11 @@ class Projector(anywidget.AnyWidget):
         }  # fmt: skip
         self.render_times: list[float] = []
         self.request_times: dict[str, list[float]] = {}
+        self._clusters = clusters
+        self._seed = seed
         self._xy = coords
         self._color = color_enc
+        self._map_labels = map_labels
         self.on_msg(self._on_custom_msg)
 
     # ----------------------------------------------------------------- display
@@ -284,6 +314,11 @@ class Projector(anywidget.AnyWidget):
         encoding, layout method and metric."""
         return self.emb, self.coords, self._color, self.method, self.metric
 
+    def label_view(self) -> tuple[int, np.ndarray | None]:
+        """What :func:`embedkit.snapshot` keeps of the map labels: the most shown at once
+        (0: none) and the per-row importance (``None``: row order)."""
+        return self._labels_shown, self._importance
+
     def to_static(self, k: int | None = None, max_points: int = 50_000) -> Any:
         """A self-contained snapshot of this view that renders without a kernel
         (see :func:`embedkit.snapshot`); ``k`` defaults to the projector's."""
@@ -308,8 +343,9 @@ class Projector(anywidget.AnyWidget):
             self.method = name
             self._xy = coords
 
-    def set_color(self, color: Any) -> None:
-        """Colour by another metadata column (or per-point values); ``None`` for one colour.
+    def set_color(self, color: Any, clusters: int | None = None) -> None:
+        """Colour by another metadata column (or per-point values), ``"clusters"`` (named
+        k-means clusters, ``clusters`` of them); ``None`` for one colour.
 
         >>> import embedkit as ek
         >>> p = Projector(ek.Embeddings(["a", "b"], [[1, 0], [0, 1]], metadata={"k": [1, 2]}),
@@ -317,7 +353,9 @@ class Projector(anywidget.AnyWidget):
         >>> p.set_color("k"); p
         Projector(2 points, coordinates, cosine k=10, color='k')
         """
-        enc = data.encode_color(self.emb, color)
+        if clusters is None:
+            clusters = self._clusters
+        enc = data.encode_color(self.emb, color, clusters, self._seed)
         self.color = enc["column"] if enc else None
         self._color = enc
 

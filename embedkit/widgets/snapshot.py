@@ -225,6 +225,9 @@ def snapshot(
     metric: str | None = None,
     seed: int = 0,
     height: int = 480,
+    labels: bool | int | None = None,
+    importance: Any = None,
+    clusters: int | None = None,
 ) -> Snapshot:
     """Freeze a projection into a self-contained output that needs no kernel to explore.
 
@@ -243,7 +246,12 @@ def snapshot(
         Above this many points a seeded uniform random sample is kept (stated in the output).
     method, color, metric, seed, height
         As for :class:`~embedkit.Projector` (``metric`` defaults to the projector's, or
-        cosine); ``method`` and ``color`` apply to Embeddings only.
+        cosine); ``method`` and ``color`` apply to Embeddings only. ``color="clusters"``
+        stores the named k-means clusters (``clusters=`` of them) as categorical colours.
+    labels, importance
+        Labels drawn on the map, as for :class:`~embedkit.Projector` (default: the
+        projector's setting, else ``True``); the payload stores the rows in importance
+        order (``map_labels``), the label strings themselves are stored anyway.
 
     Examples
     --------
@@ -265,6 +273,12 @@ def snapshot(
     Snapshot(30 points, timeline of 3 epochs (1..3), cosine k=5)
     >>> s.payload["timeline"]["epochs"], s.payload["timeline"]["xy"]["shape"]
     ([1, 2, 3], [3, 30, 2])
+
+    Named clusters in the legend, and at most 10 labels on the map at once:
+
+    >>> s = snapshot(emb, color="clusters", clusters=3, labels=10)
+    >>> len(s.payload["color"]["legend"]), s.payload["map_labels"]["max"]
+    (3, 10)
     """
     from ..vectors import Embeddings
 
@@ -279,9 +293,11 @@ def snapshot(
         else:
             emb, color_enc = None, None
             metric = metric or "cosine"
+        spec = _label_spec(obj, labels, importance)
         return _timeline_snapshot(
-            timeline, emb, int(k), int(max_points), color, color_enc, metric, seed, height
-        )
+            timeline, emb, int(k), int(max_points), color, color_enc, metric, seed, height,
+            spec, clusters,
+        )  # fmt: skip
     view = getattr(obj, "snapshot_view", None)  # a live Projector (no import: no cycle)
     if callable(view):
         emb, coords, color_enc, name, own_metric = view()
@@ -300,16 +316,46 @@ def snapshot(
             f"{type(obj).__name__}"
         )
     check_metric(metric)
+    shown, importance_arr = _label_spec(obj, labels, importance, emb)
     rows, rule = sample_rows(len(emb), int(max_points), seed)
     sub = emb if rule is None else emb[[emb.labels[i] for i in rows.tolist()]]
+    if importance_arr is not None:
+        importance_arr = importance_arr[rows]
     if coords is None:
         coords, name = data.compute_layout(sub, method, seed=seed)
-        color_enc = data.encode_color(sub, color)
+        color_enc = data.encode_color(sub, color, clusters, seed)
     else:
         coords = np.asarray(coords, dtype=np.float32)[rows]
         if color_enc is not None:
             color_enc = {**color_enc, "codes": np.asarray(color_enc["codes"])[rows]}
-    return _build(sub, coords, name, metric, int(k), color_enc, rule, len(emb), height)
+    return _build(
+        sub, coords, name, metric, int(k), color_enc, rule, len(emb), height,
+        labels=(shown, importance_arr),
+    )  # fmt: skip
+
+
+def _label_spec(
+    obj: Any, labels: Any, importance: Any, emb: Embeddings | None = None
+) -> tuple[int, Any]:
+    """(most labels shown, importance per row or a column name or None): the arguments,
+    else a projector's own setting, else all labels in row order."""
+    view = getattr(obj, "label_view", None)
+    own_shown, own_importance = view() if callable(view) else (data.LABELS_SHOWN, None)
+    shown = own_shown if labels is None else data.check_labels(labels)
+    if importance is None:
+        return shown, own_importance
+    if emb is None:
+        return shown, importance  # a timeline: resolved against its rows later
+    return shown, data.importance_values(emb, importance)
+
+
+def _map_labels(sub: Embeddings, shown: int, importance: Any) -> dict[str, Any] | None:
+    """The payload's ``map_labels``: rows in importance order and the most shown at once."""
+    if shown == 0:
+        return None
+    order = data.label_order(sub, importance, limit=len(sub))
+    dtype = np.uint16 if len(sub) <= 65_535 else np.uint32
+    return {"order": _b64(order.astype(dtype)), "max": int(shown)}
 
 
 def _timeline_of(obj: Any) -> Timeline | None:
@@ -328,6 +374,7 @@ def _timeline_of(obj: Any) -> Timeline | None:
 def _timeline_snapshot(
     timeline: Timeline, emb: Embeddings | None, k: int, max_points: int, color: Any,
     color_enc: dict[str, Any] | None, metric: str, seed: int, height: int,
+    spec: tuple[int, Any] = (data.LABELS_SHOWN, None), clusters: int | None = None,
 ) -> Snapshot:  # fmt: skip
     from ..timeline import Timeline
 
@@ -349,7 +396,10 @@ def _timeline_snapshot(
     if emb is not None:  # a projector's rows (its metadata, reordered as the timeline)
         sub = emb[list(timeline.labels)]
     if color_enc is None:
-        color_enc = data.encode_color(sub, color)
+        color_enc = data.encode_color(sub, color, clusters, seed)
+    shown, importance = spec
+    if isinstance(importance, np.ndarray) and len(importance) == n and rule is not None:
+        importance = importance[rows]
     extra: dict[str, Any] = {
         "epochs": [int(e) for e in timeline.epochs],
         "frame": len(timeline.epochs) - 1,
@@ -366,7 +416,7 @@ def _timeline_snapshot(
     coords = np.ascontiguousarray(timeline.coords[-1])
     return _build(
         sub, coords, "timeline", metric, k, color_enc, rule, n, height, timeline=timeline,
-        extra=extra,
+        extra=extra, labels=(shown, importance),
     )  # fmt: skip
 
 
@@ -374,6 +424,7 @@ def _build(
     sub: Embeddings, coords: np.ndarray, name: str, metric: str, k: int,
     color_enc: dict[str, Any] | None, rule: str | None, n_total: int, height: int,
     timeline: Timeline | None = None, extra: dict[str, Any] | None = None,
+    labels: tuple[int, Any] = (data.LABELS_SHOWN, None),
 ) -> Snapshot:  # fmt: skip
     payload: dict[str, Any] = {
         "version": VERSION, "method": name, "metric": metric, "k": k, "height": int(height),
@@ -389,6 +440,9 @@ def _build(
             "values": _b64(np.asarray(color_enc["codes"], dtype=np.float32)),
             **{key: color_enc[key] for key in ("min", "max") if key in color_enc},
         }  # fmt: skip
+    map_labels = _map_labels(sub, *labels)
+    if map_labels is not None:
+        payload["map_labels"] = map_labels
     if extra is not None:
         payload["timeline"] = extra
     snap = Snapshot(payload, coords, color_enc, timeline)

@@ -115,13 +115,22 @@ export function buildDom(el: HTMLElement, data: ProjectorData): Parts {
   return { root, search, regex, count, lasso, reset, status, wrap, canvas, tooltip, legend, neighbours, matches, time };
 }
 
-export function renderLegend(node: HTMLElement, color: ColorData | null | undefined): void {
+export function renderLegend(
+  node: HTMLElement,
+  color: ColorData | null | undefined,
+  onPick?: (c: number) => void,
+): void {
   clear(node);
   if (!color) return;
   node.append(h("h4", "", color.column));
   if (color.kind === "categorical") {
     color.legend.forEach((item, i) => {
-      const row = h("div", "ek-legend-item");
+      const row = h("div", onPick ? "ek-legend-item ek-pickable" : "ek-legend-item");
+      row.dataset.category = String(i);
+      if (onPick) {
+        row.title = "click: highlight these points (again: clear)";
+        row.addEventListener("click", () => onPick(i));
+      }
       const sw = h("span", "ek-swatch");
       sw.style.background = categorical(i);
       row.append(sw, h("span", "ek-legend-name", item.name));

@@ -8,7 +8,7 @@
 // `SnapshotError` whose message names it, for the renderer to show as text.
 
 import type { LocalData } from "./local";
-import type { ColorData, LegendItem, ProjectorData, TimelineData } from "./types";
+import type { ColorData, LegendItem, MapLabels, ProjectorData, TimelineData } from "./types";
 
 /** The most points a snapshot may hold (the Python writer keeps 50,000 by default). */
 export const SNAPSHOT_MAX_POINTS = 1_000_000;
@@ -61,6 +61,8 @@ export interface Snapshot {
     max?: string;
   } | null;
   neighbours?: { k: number; metric: string; indices: B64Array; scores: B64Array } | null;
+  /** Labels drawn on the map: point rows in importance order, the most shown at once. */
+  map_labels?: { order: B64Array; max: number } | null;
   /** A training timeline (all frames); `xy` and `neighbours` above are its last frame's. */
   timeline?: {
     epochs: number[];
@@ -264,6 +266,16 @@ export function validateSnapshot(raw: unknown): Snapshot {
       });
     }
   }
+  const ml = own(raw, "map_labels");
+  if (ml !== undefined && ml !== null) {
+    if (!isObject(ml)) fail(`map_labels is ${describe(ml)}, expected {order, max}`);
+    wholeNumber(own(ml, "max"), "map_labels.max", 0, SNAPSHOT_MAX_POINTS);
+    checkArray(own(ml, "order"), "map_labels.order", ["uint16", "uint32"], (shape, count) => {
+      if (shape.length !== 1 || count > n) {
+        fail(`map_labels.order: shape [${shape.join(", ")}] is not [at most ${fmt(n)} rows]`);
+      }
+    });
+  }
   const tl = own(raw, "timeline");
   if (tl !== undefined && tl !== null) validateTimeline(tl, n, budget);
   return raw as unknown as Snapshot;
@@ -455,7 +467,16 @@ export function snapshotParts(raw: unknown): { data: ProjectorData; local: Local
       local.frameNeighbours = { k: nb.k, metric: nb.metric, indices, scores, epochs: tl.epochs };
     }
   }
+  let mapLabels: MapLabels | null = null;
+  if (snap.map_labels) {
+    const order = fromB64(snap.map_labels.order, "map_labels.order") as Uint32Array;
+    for (let r = 0; r < order.length; r++) {
+      if (order[r] >= n) fail(`map_labels.order holds ${fmt(order[r])}, but there are ${fmt(n)} points`);
+    }
+    mapLabels = { order, text: Array.from(order, (i) => labels[i]), max: snap.map_labels.max };
+  }
   const data: ProjectorData = {
+    labels: mapLabels,
     xy: timeline ? timeline.frames.subarray(timeline.frame! * 2 * n, (timeline.frame! + 1) * 2 * n) : xy,
     method: snap.method, metric: snap.metric, k: snap.k, height: snap.height ?? 480, color, timeline,
     t0: performance.now(),

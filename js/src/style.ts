@@ -15,6 +15,11 @@ export const CSS = `
 .embedkit-projector .ek-body { display: flex; }
 .embedkit-projector .ek-canvas-wrap { position: relative; flex: 1 1 auto; min-width: 120px; }
 .embedkit-projector .ek-canvas-wrap canvas { display: block; width: 100%; height: 100%; }
+.embedkit-projector .ek-canvas-wrap canvas.ek-labels { position: absolute; left: 0; top: 0;
+  pointer-events: none; }
+.embedkit-projector .ek-legend-item.ek-pickable { cursor: pointer; border-radius: 3px; }
+.embedkit-projector .ek-legend-item.ek-pickable:hover { background: var(--jp-layout-color2, #eee); }
+.embedkit-projector .ek-legend-item.ek-on { background: #dbe9f7; font-weight: 600; }
 .embedkit-projector .ek-side { flex: 0 0 230px; overflow: auto; padding: 4px 8px;
   border-left: 1px solid var(--jp-border-color2, #ddd); }
 @container (max-width: 640px) {

@@ -257,7 +257,10 @@ export function parseProjectorExport(
     ". Click a point for its cosine neighbours in the original space (computed here). " +
     "For larger files: emb = ek.load(folder, format=\"projector\"); ek.Projector(emb).";
   return {
-    data: { xy, method: "pca (browser)", metric: "cosine", k: TSV_K, height: 480, t0 },
+    data: {
+      xy, method: "pca (browser)", metric: "cosine", k: TSV_K, height: 480, t0,
+      labels: { order: Uint32Array.from(labels.keys()), text: labels, max: 300 }, // row order
+    },
     local: { labels, fields: meta?.fields ?? {} },
     note,
     neighbours: async (i) => cosineNeighbours(values, rows, dim, labels, i, TSV_K),

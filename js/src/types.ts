@@ -35,6 +35,23 @@ export interface TimelineData {
   frameMs?: number;
 }
 
+/** Labels drawn on the map: candidate rows, most important first, and their text. */
+export interface MapLabels {
+  /** Point indices in importance order (the candidates; a prefix of all rows or fewer). */
+  order: Uint32Array;
+  /** The label of each candidate, aligned with `order` (untrusted: drawn as canvas text). */
+  text: string[];
+  /** The most labels drawn at once. */
+  max: number;
+}
+
+/** A label drawn on the map, with its box in CSS pixels relative to the plot. */
+export interface DrawnLabel {
+  i: number;
+  text: string;
+  box: [number, number, number, number];
+}
+
 export interface ProjectorData {
   /** Interleaved 2D coordinates x0, y0, x1, y1, ... (any range; the view fits them). */
   xy: Float32Array;
@@ -45,6 +62,8 @@ export interface ProjectorData {
   color?: ColorData | null;
   selected?: ArrayLike<number> | null;
   highlight?: ArrayLike<number> | null;
+  /** Labels drawn on the map (null: none). */
+  labels?: MapLabels | null;
   /** Frames to play (time slider, Play); `xy` is then the shown frame's coordinates. */
   timeline?: TimelineData | null;
   /** performance.now() when the request to draw started (for first-frame timing). */
@@ -120,6 +139,16 @@ export interface ProjectorView {
   /** Play from the shown frame (from the first when at the last) to the last. */
   play(): Promise<void>;
   pause(): void;
+  /** Replace the map labels (null: none). */
+  setLabels(labels: MapLabels | null): void;
+  /** The labels on the map now, most important first (for tests and measurements). */
+  labelsDrawn(): DrawnLabel[];
+  /** Milliseconds of the recent label passes (for measurements). */
+  labelTimes(): number[];
+  /** Centre the camera on point i, zoomed in `scale` times (1: the whole map). */
+  zoomToPoint(i: number, scale: number): Promise<void>;
+  /** Highlight the points of legend category `c` (a categorical colour); -1 clears. */
+  pickCategory(c: number): void;
   /** Replace the frames (same points), e.g. a run that grew by an epoch; shows `tl.frame`. */
   setTimeline(tl: TimelineData): Promise<void>;
   destroy(): void;

@@ -5,6 +5,7 @@
 
 import createScatterplot from "regl-scatterplot";
 import { clear, h } from "./dom";
+import { LabelLayer } from "./labels";
 import { categorical, ramp } from "./palette";
 import {
   buildDom,
@@ -19,7 +20,9 @@ import {
 } from "./panels";
 import type {
   ColorData,
+  DrawnLabel,
   HoverInfo,
+  MapLabels,
   ProjectorBackend,
   ProjectorData,
   ProjectorView,
@@ -117,6 +120,9 @@ class View implements ProjectorView {
   private playing = false;
   private nbrRow = -1; // the point whose neighbours are listed (re-asked at each frame)
   private nbrSeq = 0;
+  private readonly labelLayer: LabelLayer;
+  private labelFrame = 0; // a requested animation frame for the label pass (0: none)
+  private category = -1; // the legend entry picked (-1: none)
 
   constructor(
     el: HTMLElement,
@@ -133,9 +139,11 @@ class View implements ProjectorView {
         ? { kind: "selection", indices: data.selected }
         : null;
     this.parts = buildDom(el, data);
+    this.labelLayer = new LabelLayer(this.parts.wrap);
+    this.labelLayer.setLabels(data.labels ?? null);
     if (this.timeline) this.showTime();
     this.listen();
-    renderLegend(this.parts.legend, this.color);
+    this.renderLegend();
     this.ready = this.startWhenSized();
     (this.parts.root as unknown as { __embedkitView: ProjectorView }).__embedkitView = this;
   }
@@ -145,15 +153,89 @@ class View implements ProjectorView {
     this.xy = next;
     if (method) this.data.method = method;
     this.parts.status.textContent = `${formatCount(next.length >> 1, "point", "points")} · ${this.data.method}`;
-    if (this.scatter) await this.scatter.draw(this.points() as never, this.drawOptions());
+    if (this.scatter) {
+      await this.scatter.draw(this.points() as never, this.drawOptions());
+      this.pointsChanged();
+    }
   }
 
   async setColor(next: ColorData | null): Promise<void> {
     this.color = next;
-    renderLegend(this.parts.legend, next);
+    this.category = -1;
+    this.renderLegend();
     if (!this.scatter) return;
     await this.scatter.set(this.colorSettings() as never);
     await this.scatter.draw(this.points() as never, { ...this.drawOptions(), preventFilterReset: true });
+  }
+
+  // ---------------------------------------------------------------- labels on the map
+  setLabels(labels: MapLabels | null): void {
+    this.labelLayer.setLabels(labels);
+    this.pointsChanged();
+  }
+
+  labelsDrawn(): DrawnLabel[] {
+    return this.labelLayer.drawnLabels();
+  }
+
+  labelTimes(): number[] {
+    return [...this.labelLayer.times];
+  }
+
+  async zoomToPoint(i: number, scale: number): Promise<void> {
+    if (!this.scatter) return;
+    const { x, y } = this.points();
+    await this.scatter.zoomToLocation([x[i], y[i]], 1 / Math.max(1e-6, scale), { transition: false } as never);
+    this.scheduleLabels();
+  }
+
+  /** The fitted points moved (new layout or frame): the label layer follows. */
+  private pointsChanged(): void {
+    const { x, y } = this.points();
+    this.labelLayer.setPoints(x, y);
+    this.scheduleLabels();
+  }
+
+  /** One label pass at the next animation frame, however many camera events come first. */
+  private scheduleLabels(): void {
+    if (this.labelFrame || this.destroyed) return;
+    this.labelFrame = requestAnimationFrame(() => {
+      this.labelFrame = 0;
+      const sp = this.scatter;
+      if (!sp || this.destroyed || !this.drawn) return;
+      const { clientWidth: width, clientHeight: height } = this.parts.wrap;
+      this.labelLayer.draw({ view: sp.get("cameraView") as ArrayLike<number>, width, height });
+      const root = this.parts.root;
+      root.dataset.labels = String(this.labelLayer.drawnLabels().length);
+      root.dataset.labelPasses = String(Number(root.dataset.labelPasses ?? 0) + 1);
+    });
+  }
+
+  // ---------------------------------------------------------------- legend
+  private renderLegend(): void {
+    const pickable = this.color?.kind === "categorical";
+    renderLegend(this.parts.legend, this.color, pickable ? (c) => this.pickCategory(c) : undefined);
+  }
+
+  pickCategory(c: number): void {
+    const color = this.color;
+    if (!color || color.kind !== "categorical") return;
+    const next = c === this.category || c < 0 || c >= color.legend.length ? -1 : c;
+    this.category = next;
+    for (const row of this.parts.legend.querySelectorAll<HTMLElement>(".ek-legend-item")) {
+      row.classList.toggle("ek-on", Number(row.dataset.category) === next);
+    }
+    this.parts.root.dataset.category = String(next);
+    if (next < 0) {
+      this.setHighlight(null);
+      this.parts.count.textContent = "";
+      return;
+    }
+    const hits: number[] = [];
+    const values = color.values;
+    for (let i = 0; i < values.length; i++) if (values[i] === next) hits.push(i);
+    this.setHighlight(hits);
+    this.parts.count.textContent = `${hits.length.toLocaleString("en-US")} in ${color.legend[next].name}`;
   }
 
   setHighlight(indices: ArrayLike<number> | null): void {
@@ -298,6 +380,7 @@ class View implements ProjectorView {
       this.shown = f;
       this.xy = this.frameXY(f);
       if (this.scatter && this.drawn) {
+        if (transition) this.labelLayer.hide();
         const keep = this.selection();
         const ms = Math.max(0, Math.min(500, 0.7 * (tl.frameMs ?? 700)));
         await this.scatter.draw(this.points() as never, {
@@ -307,6 +390,7 @@ class View implements ProjectorView {
           preventFilterReset: true,
         } as never);
         if (keep.length) this.scatter.select(keep, { preventEvent: true });
+        this.pointsChanged();
       }
       if (this.destroyed) return;
       this.markFrame(f);
@@ -333,6 +417,7 @@ class View implements ProjectorView {
   destroy(): void {
     this.destroyed = true;
     this.playing = false;
+    if (this.labelFrame) cancelAnimationFrame(this.labelFrame);
     clearTimeout(this.searchTimer);
     this.resizer?.disconnect();
     this.scatter?.destroy();
@@ -383,7 +468,7 @@ class View implements ProjectorView {
       this.resizer = new ResizeObserver(() => {
         if (!this.scatter) return tryStart();
         const { clientWidth: width, clientHeight: height } = this.parts.wrap;
-        if (width > 0 && height > 0) void this.scatter.set({ width, height });
+        if (width > 0 && height > 0) void this.scatter.set({ width, height }).then(() => this.scheduleLabels());
       });
       this.resizer.observe(this.parts.wrap);
     });
@@ -410,9 +495,11 @@ class View implements ProjectorView {
     this.subscribe(sp);
     await sp.draw(this.points() as never, this.drawOptions());
     this.drawn = true;
+    this.pointsChanged();
     if (this.pending?.kind === "highlight") this.setHighlight(this.pending.indices);
     else if (this.pending?.kind === "selection") this.setSelection(this.pending.indices);
     this.pending = null;
+    // the label pass was asked first, so it runs in this same animation frame
     await new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
     const ms = performance.now() - this.t0;
     root.dataset.drawn = "1";
@@ -423,6 +510,7 @@ class View implements ProjectorView {
 
   // ---------------------------------------------------------------- events
   private subscribe(sp: Scatter): void {
+    sp.subscribe("view", () => this.scheduleLabels());
     sp.subscribe("pointOver", (i: number) => this.onHover(i));
     sp.subscribe("pointOut", () => {
       this.hovered = -1;

@@ -5,6 +5,7 @@ import { decode, viewAs, type WireArray } from "./codecs";
 import type {
   ColorData,
   HoverInfo,
+  MapLabels,
   NeighbourResult,
   ProjectorBackend,
   ProjectorData,
@@ -37,6 +38,14 @@ interface WireColor {
 function colorFrom(wire: WireColor | null): ColorData | null {
   if (!wire || !wire.values) return null;
   return { ...wire, values: decode(wire.values) as Float32Array };
+}
+
+/** The map labels (`_map_labels`: {order uint32, text, max}), or null. */
+function labelsFrom(wire: { order: WireArray; text: string[]; max: number } | null): MapLabels | null {
+  if (!wire || !wire.order || !Array.isArray(wire.text)) return null;
+  const order = decode(wire.order) as Uint32Array;
+  if (order.length !== wire.text.length) return null;
+  return { order, text: wire.text.map(String), max: Number(wire.max) || 0 };
 }
 
 /** The model's timeline (`_frames` float32 T × n × 2, `_epochs`, `_metrics`, `epoch`), or null. */
@@ -112,6 +121,7 @@ function render({ model, el }: { model: Model; el: HTMLElement }): () => void {
     selected: decode(model.get("_selected_idx")),
     highlight: decode(model.get("_highlight")),
     timeline: timelineFrom(model),
+    labels: labelsFrom(model.get("_map_labels")),
     t0,
   };
   const view = createProjectorView(el, data, backend);
@@ -131,6 +141,7 @@ function render({ model, el }: { model: Model; el: HTMLElement }): () => void {
       if (tl) void view.setTimeline(tl);
     }],
     ["change:_xy", () => void view.setPoints(decode(model.get("_xy")) as Float32Array, model.get("method"))],
+    ["change:_map_labels", () => view.setLabels(labelsFrom(model.get("_map_labels")))],
     ["change:_color", () => void view.setColor(colorFrom(model.get("_color")))],
     ["change:_highlight", () => view.setHighlight(decode(model.get("_highlight")))],
     ["change:_selected_idx", () => view.setSelection(decode(model.get("_selected_idx")))],

@@ -1,0 +1,236 @@
+// Labels drawn on the map: a 2D canvas above the WebGL scatter. The most important labels
+// first (the given order), none overlapping another, only points inside the view; more
+// appear as the user zooms in. Text goes through fillText only (labels are untrusted).
+//
+// Cost is bounded per frame whatever the number of points: the candidates are the top
+// `order` rows (at most a few tens of thousands), bucketed once into a grid over the
+// fitted [-1, 1] box; a frame examines at most `CANDIDATES` of them (the globally most
+// important ones plus the best of each grid cell in view), and places at most `max`.
+
+import type { DrawnLabel, MapLabels } from "./types";
+
+/** Candidates examined per frame (global top + the best of each visible cell). */
+export const CANDIDATES = 3000;
+/** Of which, taken from the top of the global order (what shows when zoomed out). */
+const GLOBAL = 1000;
+const GRID = 64; // cells per side of the candidate grid over [-1, 1]
+const FONT = "11px sans-serif";
+const LINE = 13; // box height, px
+const PAD = 2; // space kept around a box, px
+const MAX_CHARS = 32;
+
+/** A camera as regl-scatterplot has it: the 4×4 view matrix (column-major) and the size. */
+export interface Camera {
+  view: ArrayLike<number>;
+  width: number;
+  height: number;
+}
+
+function shorten(s: string): string {
+  const one = s.replace(/[\r\n\t]+/g, " ");
+  return one.length > MAX_CHARS ? `${one.slice(0, MAX_CHARS - 1)}…` : one;
+}
+
+export class LabelLayer {
+  readonly canvas: HTMLCanvasElement;
+  private readonly ctx: CanvasRenderingContext2D;
+  private labels: MapLabels | null = null;
+  private text: string[] = [];
+  private widths = new Float32Array(0); // measured once per candidate (NaN: not yet)
+  private cells: Uint32Array[] = []; // candidate ranks per grid cell, ascending
+  private stamp = new Uint32Array(0);
+  private pass = 0;
+  private x: Float32Array = new Float32Array(0);
+  private y: Float32Array = new Float32Array(0);
+  private drawn: DrawnLabel[] = [];
+  private hidden = false;
+  /** Milliseconds of each of the last label passes (for measurements). */
+  readonly times: number[] = [];
+
+  constructor(parent: HTMLElement) {
+    this.canvas = document.createElement("canvas");
+    this.canvas.className = "ek-labels";
+    this.canvas.setAttribute("aria-hidden", "true");
+    parent.appendChild(this.canvas);
+    this.ctx = this.canvas.getContext("2d")!;
+  }
+
+  /** The candidates (rows in importance order, their text, the most drawn at once). */
+  setLabels(labels: MapLabels | null): void {
+    this.labels = labels && labels.max > 0 && labels.order.length ? labels : null;
+    this.text = this.labels ? this.labels.text.map((s) => shorten(String(s))) : [];
+    this.widths = new Float32Array(this.text.length).fill(NaN);
+    this.stamp = new Uint32Array(this.text.length);
+    this.cells = [];
+  }
+
+  /** The fitted coordinates of every point (regl-scatterplot's [-1, 1] box). */
+  setPoints(x: Float32Array, y: Float32Array): void {
+    this.x = x;
+    this.y = y;
+    this.cells = [];
+  }
+
+  /** Hide while the points move (a timeline transition); `draw` shows them again. */
+  hide(): void {
+    this.hidden = true;
+    this.clear();
+  }
+
+  drawnLabels(): DrawnLabel[] {
+    return this.drawn.map((d) => ({ i: d.i, text: d.text, box: [...d.box] as DrawnLabel["box"] }));
+  }
+
+  private clear(): void {
+    const c = this.canvas;
+    this.ctx.setTransform(1, 0, 0, 1, 0, 0);
+    this.ctx.clearRect(0, 0, c.width, c.height);
+    this.drawn = [];
+  }
+
+  private buildGrid(): void {
+    const order = this.labels!.order;
+    const lists: number[][] = Array.from({ length: GRID * GRID }, () => []);
+    for (let r = 0; r < order.length; r++) {
+      const i = order[r];
+      const px = this.x[i], py = this.y[i];
+      if (!Number.isFinite(px) || !Number.isFinite(py)) continue;
+      lists[cellOf(px, py)].push(r); // ranks arrive ascending
+    }
+    this.cells = lists.map((l) => Uint32Array.from(l));
+  }
+
+  /** Place and draw the labels for this camera. */
+  draw(cam: Camera): void {
+    const t0 = performance.now();
+    this.hidden = false;
+    const { width, height } = cam;
+    const dpr = window.devicePixelRatio || 1;
+    const c = this.canvas;
+    if (c.width !== Math.round(width * dpr) || c.height !== Math.round(height * dpr)) {
+      c.width = Math.round(width * dpr);
+      c.height = Math.round(height * dpr);
+      c.style.width = `${width}px`;
+      c.style.height = `${height}px`;
+    }
+    this.clear();
+    const labels = this.labels;
+    if (!labels || this.hidden || width <= 0 || height <= 0 || this.x.length === 0) return;
+    if (!this.cells.length) this.buildGrid();
+    const ctx = this.ctx;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.font = FONT;
+    // screen = S(view · [x, y, 0, 1]); regl-scatterplot's model and projection matrices
+    // are the identity apart from the aspect ratio (width / height) applied to x.
+    const v = cam.view, aspect = width / height;
+    const ax = v[0] / aspect, bx = v[4] / aspect, cx = v[12] / aspect;
+    const ay = v[1], by = v[5], cy = v[13];
+    const toX = (px: number, py: number) => (width * (ax * px + bx * py + cx + 1)) / 2;
+    const toY = (px: number, py: number) => height * (0.5 - (ay * px + by * py + cy) / 2);
+    const cand = this.candidates(ax, bx, cx, ay, by, cy);
+    // greedy placement in rank order, overlaps rejected through a screen grid of boxes
+    const cw = 96, ch = 2 * LINE;
+    const gw = Math.ceil(width / cw) + 1, gh = Math.ceil(height / ch) + 1;
+    const occupied: number[][] = new Array(gw * gh);
+    const boxes: number[] = []; // x0, y0, x1, y1 per placed label
+    const order = labels.order;
+    const drawn: DrawnLabel[] = [];
+    ctx.textBaseline = "middle";
+    ctx.lineWidth = 3;
+    ctx.lineJoin = "round";
+    ctx.strokeStyle = "rgba(255, 255, 255, 0.85)";
+    ctx.fillStyle = "#222";
+    for (let q = 0; q < cand.length && drawn.length < labels.max; q++) {
+      const r = cand[q], i = order[r];
+      const sx = toX(this.x[i], this.y[i]), sy = toY(this.x[i], this.y[i]);
+      if (!(sx >= 0 && sx <= width && sy >= 0 && sy <= height)) continue;
+      let w = this.widths[r];
+      if (Number.isNaN(w)) w = this.widths[r] = ctx.measureText(this.text[r]).width;
+      const x0 = sx + 4, y0 = sy - LINE / 2, x1 = x0 + w, y1 = y0 + LINE;
+      if (x1 > width) continue; // cut by the right edge
+      const gx0 = Math.max(0, Math.floor((x0 - PAD) / cw)), gx1 = Math.min(gw - 1, Math.floor((x1 + PAD) / cw));
+      const gy0 = Math.max(0, Math.floor((y0 - PAD) / ch)), gy1 = Math.min(gh - 1, Math.floor((y1 + PAD) / ch));
+      let free = true;
+      for (let gy = gy0; gy <= gy1 && free; gy++) {
+        for (let gx = gx0; gx <= gx1 && free; gx++) {
+          const list = occupied[gy * gw + gx];
+          if (!list) continue;
+          for (const b of list) {
+            if (x0 - PAD < boxes[b + 2] && x1 + PAD > boxes[b] && y0 - PAD < boxes[b + 3] && y1 + PAD > boxes[b + 1]) {
+              free = false;
+              break;
+            }
+          }
+        }
+      }
+      if (!free) continue;
+      const b = boxes.length;
+      boxes.push(x0, y0, x1, y1);
+      for (let gy = gy0; gy <= gy1; gy++) {
+        for (let gx = gx0; gx <= gx1; gx++) (occupied[gy * gw + gx] ??= []).push(b);
+      }
+      ctx.strokeText(this.text[r], x0, sy);
+      ctx.fillText(this.text[r], x0, sy);
+      drawn.push({ i, text: this.text[r], box: [x0, y0, w, LINE] });
+    }
+    this.drawn = drawn;
+    this.times.push(performance.now() - t0);
+    if (this.times.length > 600) this.times.splice(0, 300);
+  }
+
+  /** Candidate ranks for this view, ascending, at most CANDIDATES of them. */
+  private candidates(
+    ax: number, bx: number, cx: number, ay: number, by: number, cy: number,
+  ): Uint32Array {
+    const n = this.text.length;
+    const stamp = this.stamp;
+    const pass = ++this.pass;
+    const out: number[] = [];
+    const top = Math.min(n, GLOBAL);
+    for (let r = 0; r < top; r++) {
+      stamp[r] = pass;
+      out.push(r);
+    }
+    // the data-space box in view: invert the (axis-aligned) screen transform at the corners
+    const det = ax * by - bx * ay;
+    if (det !== 0 && n > top) {
+      const inv = (nx: number, ny: number): [number, number] => {
+        const u = nx - cx, w = ny - cy;
+        return [(by * u - bx * w) / det, (ax * w - ay * u) / det];
+      };
+      const corners = [inv(-1, -1), inv(1, -1), inv(-1, 1), inv(1, 1)];
+      const xs = corners.map((p) => p[0]), ys = corners.map((p) => p[1]);
+      const [c0x, c0y] = cellXY(Math.min(...xs), Math.min(...ys));
+      const [c1x, c1y] = cellXY(Math.max(...xs), Math.max(...ys));
+      const visible = (c1x - c0x + 1) * (c1y - c0y + 1);
+      const room = CANDIDATES - out.length;
+      const per = Math.max(4, Math.ceil(room / visible));
+      for (let gy = c0y; gy <= c1y && out.length < CANDIDATES; gy++) {
+        for (let gx = c0x; gx <= c1x && out.length < CANDIDATES; gx++) {
+          const cell = this.cells[gy * GRID + gx];
+          const m = Math.min(cell.length, per);
+          for (let j = 0; j < m; j++) {
+            const r = cell[j];
+            if (stamp[r] === pass) continue;
+            stamp[r] = pass;
+            out.push(r);
+          }
+        }
+      }
+    }
+    const ranks = Uint32Array.from(out);
+    ranks.sort();
+    return ranks;
+  }
+}
+
+function cellXY(px: number, py: number): [number, number] {
+  const gx = Math.max(0, Math.min(GRID - 1, Math.floor(((px + 1) / 2) * GRID)));
+  const gy = Math.max(0, Math.min(GRID - 1, Math.floor(((py + 1) / 2) * GRID)));
+  return [gx, gy];
+}
+
+function cellOf(px: number, py: number): number {
+  const [gx, gy] = cellXY(px, py);
+  return gy * GRID + gx;
+}
