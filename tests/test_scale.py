@@ -124,7 +124,7 @@ def _recall(index, emb, queries, k=10):
 def test_sharded_index_with_ray_tasks(ray_cluster, clustered, tmp_path):
     emb, folder = clustered
     index = ek.scale.ShardedIndex.build(folder, tmp_path / "idx", metric="cosine")
-    assert index.factory == "IVF128,PQ4x7" and index.nprobe == 16 and len(index) == 8000
+    assert index.factory == "IVF128,PQ8x7" and index.nprobe == 32 and len(index) == 8000
     assert (tmp_path / "idx" / "lists.ivfdata").stat().st_size > 0
     queries = [f"v{i}" for i in range(0, 8000, 160)]
     assert _recall(index, emb, queries) >= 0.9

@@ -34,8 +34,10 @@ Ray must be started first (here a local cluster; ``tests/test_scale.py`` and not
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -225,6 +227,38 @@ def embed(
     ctx = ray.data.DataContext.get_current()
     ctx.enable_progress_bars = bool(progress)
     ctx.execution_options.preserve_order = True
+    with _ray_data_logs(progress):
+        return _run(ray, data, encoder, kind, output, column, label_column, keep, batch_size,
+                    actors, num_gpus, rows_per_file)  # fmt: skip
+
+
+@contextlib.contextmanager
+def _ray_data_logs(progress: bool) -> Iterator[None]:
+    """Without progress, Ray Data's own log lines (start, plan, "bars disabled") go too."""
+    logger = logging.getLogger("ray.data")
+    level = logger.level
+    if not progress:
+        logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _run(
+    ray: Any,
+    data: Any,
+    encoder: Any,
+    kind: str,
+    output: Any,
+    column: str,
+    label_column: str,
+    keep: Sequence[str],
+    batch_size: int,
+    actors: int,
+    num_gpus: float | None,
+    rows_per_file: int | None,
+) -> Path | str:
     n_blocks = max(2 * actors, 1)
     ds = _as_dataset(data, column, label_column, n_blocks)
     for needed in (column, label_column, *keep):

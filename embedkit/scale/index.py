@@ -15,9 +15,9 @@
 Parameters follow faiss's guidelines ("Guidelines to choose an index", faiss wiki):
 ``nlist`` a power of two near ``4·sqrt(n)`` with at least 39 training points per list,
 ``train_size = min(n, 40·nlist)`` (faiss asks for 39 to 256 per list), PQ with
-``m = dim/8`` sub-quantizers of 8 bits (at most 64, a divisor of ``dim``; fewer bits
-when the sample is too small for 256 codes), and ``nprobe = max(16, nlist/64)``
-(:func:`index_parameters`). With ``rerank`` (10 by default) the top ``rerank·k`` PQ
+``m = dim/4`` sub-quantizers of 8 bits (at most 64, a divisor of ``dim``; fewer bits
+when the sample is too small for 256 codes), and ``nprobe = max(32, nlist/32)``
+(:func:`index_parameters`). With ``rerank`` (20 by default) the top ``rerank·k`` PQ
 candidates are scored exactly from the stored vectors, so the reported scores are exact
 and the recall is that of the candidate lists, not of the PQ codes.
 
@@ -40,7 +40,7 @@ Examples
 >>> shards = write_shards(emb, tempfile.mkdtemp(), rows_per_shard=1000)
 >>> index = ShardedIndex.build(shards, tempfile.mkdtemp(), use_ray=False)
 >>> index.factory, index.nprobe
-('IVF64,PQ2x6', 16)
+('IVF64,PQ4x6', 32)
 >>> found = index.neighbours("w7", k=3)
 >>> found.columns.tolist(), found.index.name, found.attrs
 (['label', 'score'], 'rank', {'metric': 'cosine', 'exact': True})
@@ -48,13 +48,15 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import math
 import os
 import shutil
+import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -78,15 +80,15 @@ def index_parameters(n: int, dim: int) -> dict[str, Any]:
     --------
     >>> p = index_parameters(2_000_000, 128)
     >>> p["factory"], p["nprobe"], p["train_size"]
-    ('IVF4096,PQ16', 64, 163840)
+    ('IVF4096,PQ32', 128, 163840)
     >>> index_parameters(100_000_000, 384)["factory"]
-    'IVF32768,PQ48'
+    'IVF32768,PQ64'
     """
     if n < 1 or dim < 1:
         raise ValueError(f"need at least one vector of dimension >= 1, got {n} × {dim}")
     nlist = 2 ** round(math.log2(max(4 * math.sqrt(n), 1)))
     nlist = max(1, min(nlist, 2 ** int(math.log2(max(n // 39, 1)))))
-    m = max((c for c in range(1, min(64, max(dim // 8, 1)) + 1) if dim % c == 0), default=1)
+    m = max((c for c in range(1, min(64, max(dim // 4, 1)) + 1) if dim % c == 0), default=1)
     opq = False
     train_size = min(n, 40 * nlist)
     # 8-bit codes need 256·39 training points; fewer points get fewer bits
@@ -96,7 +98,7 @@ def index_parameters(n: int, dim: int) -> dict[str, Any]:
         "m": m,
         "nbits": nbits,
         "opq": opq,
-        "nprobe": min(nlist, max(16, nlist // 64)),
+        "nprobe": min(nlist, max(32, nlist // 32)),
         "train_size": train_size,
         "factory": _factory(m, nlist, opq, nbits),
     }
@@ -105,6 +107,21 @@ def index_parameters(n: int, dim: int) -> dict[str, Any]:
 def _factory(m: int, nlist: int, opq: bool, nbits: int = 8) -> str:
     bits = "" if nbits == 8 else f"x{nbits}"
     return f"{f'OPQ{m},' if opq else ''}IVF{nlist},PQ{m}{bits}"
+
+
+@contextlib.contextmanager
+def _quiet_stdout() -> Iterator[None]:
+    """Silence faiss's C++ prints ("resizing ...", the on-disk file name) on fd 1."""
+    fd = 1  # where the C library writes, whatever sys.stdout is (a kernel's stream)
+    sys.stdout.flush()
+    saved = os.dup(fd)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), fd)
+            yield
+    finally:
+        os.dup2(saved, fd)
+        os.close(saved)
 
 
 def _faiss() -> Any:
@@ -150,9 +167,10 @@ class ShardedIndex:
         pa = require("pyarrow", extra="ray")
         self.path = Path(path)
         self.info: dict[str, Any] = json.loads((self.path / "index.json").read_text())
-        self._index = faiss.read_index(
-            str(self.path / "index.faiss"), faiss.IO_FLAG_ONDISK_SAME_DIR
-        )
+        with _quiet_stdout():
+            self._index = faiss.read_index(
+                str(self.path / "index.faiss"), faiss.IO_FLAG_ONDISK_SAME_DIR
+            )
         self._ivf = faiss.extract_index_ivf(self._index)
         with pa.memory_map(str(self.path / "labels.arrow")) as source:
             self._labels = pa.ipc.open_file(source).read_all().column("label")
@@ -163,7 +181,7 @@ class ShardedIndex:
         self.nlist: int = self.info["nlist"]
         self.size: int = self.info["rows"]
         self.dim: int = self.info["dim"]
-        self.rerank: int = 10 if self._vectors is not None else 0
+        self.rerank: int = 20 if self._vectors is not None else 0
         self.nprobe = int(self.info["nprobe"])
 
     # ------------------------------------------------------------------ building
@@ -233,7 +251,8 @@ class ShardedIndex:
 
         blocks = cls._add_all(trained, files, metric, work, use_ray)
         t_add = time.perf_counter()
-        cls._merge(index, blocks, out)
+        with _quiet_stdout():
+            cls._merge(index, blocks, out)
         shutil.rmtree(work, ignore_errors=True)
         info = {
             "format_version": _FORMAT_VERSION,
