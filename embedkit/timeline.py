@@ -73,7 +73,7 @@ __all__ = [
 SETTLING_K = 10
 """Neighbours compared per row by :func:`settling`."""
 
-SETTLING_ROWS = 1000
+SETTLING_ROWS = 500
 """Rows whose neighbours :func:`settling` compares (a seeded sample above this many)."""
 
 ALIGNMENTS = ("rotate-then-pca", "final-pca", "pca-each")
@@ -96,10 +96,11 @@ def settling_rows(n: int) -> np.ndarray:
 
     Up to :data:`SETTLING_ROWS`; above, the same seeded sample for every epoch (so the
     curve has no sampling jitter between epochs), which keeps the cost per epoch at
-    ``1,000 × n`` similarities.
+    ``500 × n`` similarities and their top 10: the settling figure estimates the mean
+    over all rows to about ±0.01 (per-row Jaccard spread about 0.2 over 500 rows).
 
     >>> settling_rows(4).tolist(), len(settling_rows(5000))
-    ([0, 1, 2, 3], 1000)
+    ([0, 1, 2, 3], 500)
     """
     if n <= SETTLING_ROWS:
         return np.arange(n)

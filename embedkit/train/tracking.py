@@ -22,8 +22,8 @@ fixed sample of up to 512 training images whose features the loop already comput
 
 Memory: ``epochs × n × dim × 4`` bytes, e.g. 2,000 rows × 100 dims × 4 B = 0.8 MB per
 epoch (8 MB for 10 epochs). Time per epoch: the copy of the tracked rows and the settling
-figure, one ``1,000 × n`` similarity block with each row's top 10 (45 ms for 2,000 rows of
-64 dimensions on a busy 2-core machine, most of it numpy's ``argpartition``); the 2D
+figure, one ``500 × n`` similarity block with each row's top 10 (about 15 ms for 2,000
+rows of 64 dimensions on a busy 2-core machine, most of it numpy's ``argpartition``); the 2D
 coordinates are computed only when someone reads them (the projector, a snapshot).
 
 Examples
