@@ -114,7 +114,7 @@ def _drawn_pixels(page) -> int:  # type: ignore[no-untyped-def]
 
     import matplotlib.image as mpimg
 
-    png = page.locator("canvas").screenshot()
+    png = page.locator("canvas").first.screenshot()
     img = mpimg.imread(io.BytesIO(png), format="png")[:, :, :3]
     return int((img.min(axis=2) < 0.9).sum())
 
@@ -153,7 +153,7 @@ def _interaction_ms(page) -> dict[str, float]:  # type: ignore[no-untyped-def]
     x, y = page.evaluate(
         "() => document.querySelector('.embedkit-projector').__embedkitView.screenPosition(0)"
     )
-    box = proj.locator("canvas").bounding_box()
+    box = proj.locator("canvas").first.bounding_box()
     out = {}
     start = time.perf_counter()
     page.mouse.move(box["x"] + x, box["y"] + y)

@@ -130,7 +130,7 @@ def test_clicking_a_point_fills_the_neighbour_box(page: Any, ui: Any) -> None:
     projector.scroll_into_view_if_needed()
     i = 700  # any point; ask the view where it is drawn
     x, y = page.evaluate(f"i => {view}.screenPosition(i)", i)
-    box = projector.locator("canvas").bounding_box()
+    box = projector.locator("canvas").first.bounding_box()
     # hover first: the view learns the pointer position on its next frame
     page.mouse.move(box["x"] + x, box["y"] + y)
     projector.locator(".ek-tooltip .ek-label").wait_for(timeout=10_000)

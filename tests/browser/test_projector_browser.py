@@ -78,14 +78,14 @@ def point(page: Any, i: int, n: int = 0) -> tuple[float, float]:
     """Page coordinates of point ``i`` (asked from the view, then offset by the canvas)."""
     proj(page, n).scroll_into_view_if_needed()
     x, y = page.evaluate(f"i => {VIEW.format(n=n)}.screenPosition(i)", i)
-    box = proj(page, n).locator("canvas").bounding_box()
+    box = proj(page, n).locator("canvas").first.bounding_box()
     return box["x"] + x, box["y"] + y
 
 
 def canvas_pixels(page: Any) -> np.ndarray:
     import matplotlib.image as mpimg
 
-    png = proj(page).locator("canvas").screenshot()
+    png = proj(page).locator("canvas").first.screenshot()
     return mpimg.imread(io.BytesIO(png), format="png")[:, :, :3]
 
 
@@ -195,6 +195,20 @@ def test_lasso_selection_reaches_the_kernel(page: Any, ui: Any) -> None:
 def test_legend_names_the_groups(page: Any) -> None:
     assert proj(page).locator(".ek-legend h4").inner_text() == "group"
     assert proj(page).locator(".ek-legend-name").all_inner_texts() == ["g0", "g1", "g2", "g3"]
+
+
+def test_labels_on_the_map_and_legend_click(page: Any) -> None:
+    drawn = page.evaluate(f"() => {VIEW.format(n=0)}.labelsDrawn()")
+    rows = [d["i"] for d in drawn]
+    # row order, the first rows first; w001 would overlap w000 on the grid, so it waits
+    assert rows[:3] == [0, 2, 4] and rows == sorted(rows)
+    assert [d["text"] for d in drawn[:2]] == ["w000", "w002"]
+    assert proj(page).get_attribute("data-labels") == str(len(drawn))
+    proj(page).locator(".ek-legend-item").nth(1).click()  # g1: the rows 1, 5, 9, ...
+    proj(page).locator(".ek-count").get_by_text("75 in g1").wait_for(timeout=10_000)
+    assert selection(page) == list(range(1, 300, 4))
+    proj(page).locator(".ek-legend-item").nth(1).click()  # again: cleared
+    page.wait_for_function(f"() => {VIEW.format(n=0)}.selection().length === 0", timeout=10_000)
 
 
 def test_image_embeddings_show_a_thumbnail_on_hover(page: Any, ui: Any) -> None:

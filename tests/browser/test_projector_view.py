@@ -83,7 +83,7 @@ def page(
 
 def point(page: Any, i: int) -> tuple[float, float]:
     x, y = page.evaluate("i => window.view.screenPosition(i)", i)
-    box = page.locator("canvas").bounding_box()
+    box = page.locator("canvas").first.bounding_box()
     return box["x"] + x, box["y"] + y
 
 

@@ -71,7 +71,7 @@ def point(page: Any, i: int) -> tuple[float, float]:
     proj = page.locator(ROOT).first
     proj.scroll_into_view_if_needed()
     x, y = page.evaluate(f"i => {VIEW}.screenPosition(i)", i)
-    box = proj.locator("canvas").bounding_box()
+    box = proj.locator("canvas").first.bounding_box()
     return box["x"] + x, box["y"] + y
 
 
