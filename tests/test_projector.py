@@ -71,8 +71,11 @@ def test_state_sends_binary_float32_not_lists(emb: ek.Embeddings, coords: np.nda
     xy = np.frombuffer(bytes(buffers[paths.index(["_xy", "buffer"])]), dtype=np.float32)
     np.testing.assert_array_equal(xy.reshape(-1, 2), coords.astype(np.float32))
     assert state["_xy"] == {"dtype": "float32", "shape": [63, 2]}
-    text = json.dumps(state)  # the JSON part holds no labels and no coordinates
-    assert "word1" not in text and str(float(coords[0, 0]))[:8] not in text
+    assert ["_map_labels", "order", "buffer"] in paths  # the label rows are bytes too
+    assert state["_map_labels"]["text"][:2] == ["word0", "word1"]  # the map's label text
+    text = json.dumps({k: v for k, v in state.items() if k != "_map_labels"})
+    assert "word1" not in text  # no other labels, no coordinates in the JSON part
+    assert str(float(coords[0, 0]))[:8] not in text
     assert state["_color"]["kind"] == "continuous" and state["_color"]["max"] == "62"
 
 
@@ -349,3 +352,73 @@ def test_repr_counts_with_thousands_separator_and_singular() -> None:
     )
     one = ek.Embeddings(["only"], [[1.0, 2.0]])
     assert repr(Projector(one, method=[[0, 0]])) == "Projector(1 point, coordinates, cosine k=10)"
+
+
+def test_map_labels_order_switch_and_importance(emb: ek.Embeddings, coords) -> None:
+    p = Projector(emb, method=coords)
+    labels = p._map_labels
+    assert labels["order"].dtype == np.uint32 and labels["order"].tolist() == list(range(63))
+    assert labels["text"] == emb.labels and labels["max"] == 300
+    assert Projector(emb, method=coords, labels=False)._map_labels is None
+    assert Projector(emb, method=coords, labels=12)._map_labels["max"] == 12
+    ranked = Projector(emb, method=coords, importance="count")._map_labels
+    assert ranked["order"][:3].tolist() == [62, 61, 60] and ranked["text"][0] == XSS
+    values = np.zeros(63)
+    values[[5, 7]] = [2, 1]
+    given = Projector(emb, method=coords, importance=values)._map_labels["order"]
+    assert given[:3].tolist() == [5, 7, 0]  # higher first, ties in row order
+    with pytest.raises(ValueError, match="not a metadata column"):
+        Projector(emb, method=coords, importance="nope")
+    with pytest.raises(ValueError, match="importance has 2 values for 63"):
+        Projector(emb, method=coords, importance=[1, 2])
+    with pytest.raises(ValueError, match="labels must be True, False or a whole number"):
+        Projector(emb, method=coords, labels="yes")
+
+
+def blobs(per: int = 30) -> ek.Embeddings:
+    """Four clearly separated groups: every k-means run on any machine finds them."""
+    rng = np.random.default_rng(5)
+    centres = np.eye(4, 16) * 10
+    vecs = np.concatenate([c + 0.2 * rng.normal(size=(per, 16)) for c in centres])
+    labels = [f"{g}{i}" for g in "abcd" for i in range(per)]
+    return ek.Embeddings(labels, vecs)
+
+
+def test_clusters_are_exact_on_separated_blobs() -> None:
+    emb = blobs()
+    p = Projector(emb, method=np.zeros((120, 2)) + np.arange(120)[:, None], color="clusters",
+                  clusters=4)  # fmt: skip
+    enc = p._color
+    assert repr(p).endswith("color='clusters')") and enc["kind"] == "categorical"
+    codes = enc["codes"].astype(int)
+    groups = [set(codes[i * 30 : (i + 1) * 30].tolist()) for i in range(4)]
+    assert all(len(g) == 1 for g in groups) and len(set.union(*groups)) == 4
+    for g, item in zip("abcd", (enc["legend"][codes[i * 30]] for i in range(4)), strict=True):
+        names = item["name"].split(", ")
+        assert len(names) == 3 and all(n.startswith(g) for n in names)  # named by its members
+
+
+def test_clusters_structure_on_glove(glove: ek.Embeddings) -> None:
+    emb = glove[:2000]
+    enc = Projector(emb, method=np.zeros((2000, 2)), color="clusters")._color
+    codes = enc["codes"].astype(int)
+    assert len(enc["legend"]) == 20  # sqrt(2000 / 2) capped at 20
+    assert sorted(set(codes.tolist())) == list(range(20))  # every point assigned, none empty
+    sizes = np.bincount(codes)
+    assert (np.diff(sizes) <= 0).all()  # numbered largest first
+    assert all(len(item["name"].split(", ")) == 3 for item in enc["legend"])
+    members = {lab: c for lab, c in zip(emb.labels, codes, strict=True)}
+    for c, item in enumerate(enc["legend"]):  # named by its own members
+        assert all(members[w] == c for w in item["name"].split(", "))
+
+
+def test_clusters_arguments_and_set_color(emb: ek.Embeddings, coords) -> None:
+    p = Projector(emb, method=coords, color="clusters", clusters=3)
+    assert len(p._color["legend"]) == 3
+    p.set_color("clusters", clusters=5)
+    assert len(p._color["legend"]) == 5 and p.color == "clusters"
+    with pytest.raises(ValueError, match="clusters must be from 2 to 20"):
+        Projector(emb, method=coords, color="clusters", clusters=1)
+    with_column = ek.Embeddings(["a", "b", "c"], np.eye(3), metadata={"clusters": ["x", "y", "x"]})
+    enc = Projector(with_column, method=np.eye(3)[:, :2], color="clusters")._color
+    assert [x["name"] for x in enc["legend"]] == ["x", "y"]  # a column of that name wins

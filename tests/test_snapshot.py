@@ -120,3 +120,31 @@ def test_nbconvert_html_shows_the_png(emb: ek.Embeddings, tmp_path) -> None:
     html, _ = nbconvert.HTMLExporter().from_notebook_node(nb)
     assert f'src="data:image/png;base64,{png}"' in html
     assert XSS not in html  # the label list (JSON payload) is not pasted into the page
+
+
+def test_map_labels_in_the_payload(emb: ek.Embeddings) -> None:
+    p = json.loads(json.dumps(snapshot(emb, k=2)._repr_mimebundle_()[MIME_TYPE]))
+    assert p["map_labels"]["max"] == 300 and decode(p["map_labels"]["order"]).tolist() == list(
+        range(120)
+    )
+    assert decode(p["map_labels"]["order"]).dtype == np.uint16
+    ranked = snapshot(emb, k=2, importance="n", labels=7).payload["map_labels"]
+    assert ranked["max"] == 7 and decode(ranked["order"])[:2].tolist() == [119, 118]
+    assert "map_labels" not in snapshot(emb, k=2, labels=False).payload
+    # a projector's setting is kept, a sample keeps its importance order among the rows kept
+    proj = Projector(emb, method="pca", importance="n", labels=9)
+    s = snapshot(proj, k=2, max_points=50)
+    order = decode(s.payload["map_labels"]["order"])
+    kept = [int(lab[1:]) if lab != XSS else 119 for lab in s.payload["labels"]]
+    assert s.payload["map_labels"]["max"] == 9
+    assert [kept[i] for i in order] == sorted(kept, reverse=True)
+
+
+def test_named_clusters_in_the_payload(emb: ek.Embeddings) -> None:
+    s = snapshot(emb, k=2, color="clusters", clusters=4)
+    c = s.payload["color"]
+    assert c["kind"] == "categorical" and c["column"] == "clusters" and len(c["legend"]) == 4
+    assert sorted(set(decode(c["values"]).astype(int).tolist())) == [0, 1, 2, 3]
+    assert all(len(item["name"].split(", ")) == 3 for item in c["legend"])
+    live = Projector(emb, method="pca", color="clusters", clusters=3)
+    assert snapshot(live, k=2).payload["color"]["legend"] == live._color["legend"]
