@@ -74,6 +74,7 @@ def everything_hostile(p: Payload) -> Any:
     p["fields"] = {XSS: [XSS] * 4, "constructor": ["a", "b", "c", "d"]}
     p["color"].update(column=XSS, legend=[{"name": XSS}, {"name": "<b>g1</b>"}])
     p["neighbours"]["metric"] = XSS
+    p["map_labels"] = {"order": _arr([0, 3, 1, 2], "uint16"), "max": 10}  # XSS drawn first
     return p
 
 
@@ -239,6 +240,20 @@ CASES = [
         "color-min-number",
         lambda p: put("color.min", 0)(continuous_hostile(p)),
         "color.min is 0, expected text",
+    ),
+    # labels on the map
+    Case("map-labels-text", put("map_labels", XSS), "map_labels is the text", ("no-png",)),
+    Case(
+        "map-labels-out-of-range",
+        put("map_labels", {"order": _arr([0, 9], "uint32"), "max": 5}),
+        "map_labels.order holds 9, but there are 4 points",
+        ("no-png",),
+    ),
+    Case(
+        "map-labels-max-negative",
+        put("map_labels", {"order": _arr([0], "uint16"), "max": -1}),
+        "map_labels.max is -1, expected a whole number",
+        ("no-png",),
     ),
     # stored neighbours
     Case("neighbours-text", put("neighbours", XSS), "neighbours is the text"),
@@ -424,6 +439,10 @@ def test_hostile_snapshot_output(hostile: Any, case: Case, png: str) -> None:
             assert out.locator(".ek-note").text_content() == XSS
             names = out.locator(".ek-legend-name").all_text_contents()
             assert names == [XSS, "<b>g1</b>"]
+            drawn = out.locator(".embedkit-projector").evaluate(
+                "el => el.__embedkitView.labelsDrawn().map((d) => d.text)"
+            )
+            assert drawn[0] == XSS  # drawn on the canvas as text, most important first
         if case.id == "xss-continuous":
             assert out.locator(".ek-ramp-ends span").all_text_contents() == [XSS, XSS]
         if case.id == "timeline-xss":
