@@ -57,7 +57,9 @@ def check_clusters(clusters: Any, n: int) -> int:
     if clusters is None:
         return default_clusters(n)
     if isinstance(clusters, bool) or not isinstance(clusters, (int, np.integer)):
-        raise ValueError(f"clusters must be a whole number from 2 to {MAX_CLUSTERS}, got {clusters!r}")
+        raise ValueError(
+            f"clusters must be a whole number from 2 to {MAX_CLUSTERS}, got {clusters!r}"
+        )
     if not 2 <= clusters <= MAX_CLUSTERS:
         raise ValueError(f"clusters must be from 2 to {MAX_CLUSTERS}, got {clusters}")
     if clusters > n:
