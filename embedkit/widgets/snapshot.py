@@ -171,6 +171,21 @@ class Snapshot:
         """Points in the snapshot (after sampling)."""
         return len(self.payload["labels"])
 
+    @property
+    def color_codes(self) -> np.ndarray | None:
+        """Each point's colour: its legend entry (int) for categories, else the [0, 1]
+        value (float32); ``None`` without colours.
+
+        >>> import embedkit as ek
+        >>> emb = ek.Embeddings(list("abcd"), np.eye(4), metadata={"g": list("xyxy")})
+        >>> snapshot(emb, k=1, color="g").color_codes.tolist()
+        [0, 1, 0, 1]
+        """
+        if self._color is None:
+            return None
+        codes = np.asarray(self._color["codes"])
+        return codes.astype(np.int64) if self._color["kind"] == "categorical" else codes
+
     def __repr__(self) -> str:
         p = self.payload
         pts = "1 point" if self.n == 1 else f"{self.n:,} points"
