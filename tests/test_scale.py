@@ -75,7 +75,7 @@ def test_embed_sentences_matches_single_process(ray_cluster, lee_sentences, tmp_
     assert info["dim"] == 384 and "SentenceEncoder('all-MiniLM-L6-v2'" in info["encoder"]
 
 
-def test_embed_images_and_documents_match_single_process(ray_cluster, tmp_path):
+def test_embed_images_matches_single_process(ray_cluster, tmp_path):
     digits = ek.datasets.digits()
     images = digits.images[:24]
     emb_single = ek.train.ImageEmbedder("small", weights=None, device="cpu", batch_size=8)
@@ -86,13 +86,21 @@ def test_embed_images_and_documents_match_single_process(ray_cluster, tmp_path):
     assert np.allclose(_by_label(got, want.labels), want.vectors, atol=1e-5)
     assert got.metadata.set_index(pd.Index(got.labels))["cls"][want.labels[3]] == digits.labels[3]
 
+
+def test_doc2vec_travels_to_an_actor_and_infers_the_same():
+    """The actor's side without a cluster: the encoder shipped as state, one batch encoded."""
+    from embedkit.scale.batch import _EncodeBatches, _Portable
+
     lee = ek.datasets.lee()
     d2v = ek.train.Doc2Vec(vector_size=16, min_count=2, epochs=3, workers=1).fit(lee.background)
     texts = lee.test_text[:6]
-    out = ek.scale.embed(texts, d2v, tmp_path / "docs", actors=1, progress=False)
-    got = ek.load(out)
+    actor = _EncodeBatches(_Portable(d2v, "documents"), "documents", "text", "label", ["text"])
+    batch = {"label": np.array([f"d{i}" for i in range(6)]), "text": np.array(texts)}
+    table = actor(batch)
+    assert table.schema.metadata[b"embedkit.dim"] == b"16"
     want = d2v.infer_many(ek.tokenize(texts))
-    assert np.array_equal(_by_label(got, want.labels), want.vectors)
+    got = np.stack(table.column("vector").to_pylist()).astype(np.float32)
+    assert np.array_equal(got, want.vectors)
 
 
 def test_embed_takes_embedkit_encoders_only(ray_cluster, tmp_path):
