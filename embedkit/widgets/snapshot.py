@@ -267,6 +267,8 @@ def snapshot(
         Labels drawn on the map, as for :class:`~embedkit.Projector` (default: the
         projector's setting, else ``True``); the payload stores the rows in importance
         order (``map_labels``), the label strings themselves are stored anyway.
+    clusters : int, optional
+        With ``color="clusters"``: how many (default about ``sqrt(n / 2)``, at most 20).
 
     Examples
     --------
