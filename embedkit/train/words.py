@@ -356,8 +356,9 @@ class FastText(_GensimWordTrainer):
         Hash buckets for n-gram vectors (memory: ``bucket × vector_size × 4`` bytes, twice).
     vector_size, window, min_count, sg, hs, negative, ns_exponent, cbow_mean, sample
         As for :class:`Word2Vec`.
-    learning_rate, min_learning_rate, epochs, workers, seed, deterministic, probes, track,
-    observers
+    learning_rate, min_learning_rate, epochs, workers, seed, deterministic
+        As for :class:`Word2Vec`.
+    probes, track, observers
         As for :class:`Word2Vec`.
 
     Examples
