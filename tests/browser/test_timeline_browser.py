@@ -93,6 +93,18 @@ def assert_positions_follow(page: Any, tl: Any, f: int) -> None:
     xy = positions(page)
     assert np.corrcoef(xy[:, 0], tl.coords[f][:, 0])[0, 1] > 0.999
     assert np.corrcoef(xy[:, 1], tl.coords[f][:, 1])[0, 1] < -0.999
+    # the labels on the map sit at their points of this frame (drawn right of the point)
+    page.wait_for_function(
+        f"""() => {{
+          const v = {VIEW}, drawn = v.labelsDrawn();
+          return drawn.length > 0 && drawn.every((d) => {{
+            const p = v.screenPosition(d.i);
+            const dx = d.box[0] - 4 - p[0], dy = d.box[1] + d.box[3] / 2 - p[1];
+            return Math.abs(dx) < 1 && Math.abs(dy) < 1;
+          }});
+        }}""",
+        timeout=10_000,
+    )
 
 
 def record_frames(page: Any) -> None:
