@@ -78,7 +78,7 @@ class _UnitRows:
 
     def __init__(self, emb: Embeddings) -> None:
         self.vectors = emb.vectors
-        self.safe = np.where(emb.norms == 0, np.inf, emb.norms).astype(np.float32)
+        self.safe = search.safe_norms(emb.norms)
 
     def __call__(self, r0: int, r1: int) -> np.ndarray:
         return self.vectors[r0:r1] / self.safe[r0:r1, None]
@@ -86,19 +86,26 @@ class _UnitRows:
 
 class _CosMul(search.Scorer):
     """3CosMul, gensim's ``most_similar_cosmul``: ``cos'(b) cos'(c) / (cos'(a) + 1e-6)``
-    with ``cos' = (1 + cos) / 2``; three GEMMs per block into per-thread scratch blocks.
+    with ``cos' = (1 + cos) / 2``, computed as ``(1 + cos b)(1 + cos c) / (2 (1 + cos a)
+    + 4e-6)``: the constants ride in the GEMMs (rows get a column of ones, the terms a
+    constant column), so each block costs three GEMMs and two element-wise passes.
     """
 
     blocks = 3
 
     def __init__(self, b: np.ndarray, c: np.ndarray, a: np.ndarray, unit: _UnitRows) -> None:
-        self.terms = [np.ascontiguousarray(x, dtype=np.float32) for x in (b, c, a)]
+        def extended(term: np.ndarray, scale: float, const: float) -> np.ndarray:
+            col = np.full((len(term), 1), const, dtype=np.float32)
+            return np.hstack([np.float32(scale) * term.astype(np.float32), col])
+
+        self.terms = [extended(b, 1, 1), extended(c, 1, 1), extended(a, 2, 2 + 4e-6)]
         self.unit = unit
         self.local = threading.local()
         self.dim = 3 * unit.vectors.shape[1]
 
     def prepare(self, r0: int, r1: int) -> np.ndarray:
-        return self.unit(r0, r1)
+        rows = self.unit(r0, r1)
+        return np.hstack([rows, np.ones((len(rows), 1), dtype=np.float32)])
 
     def _scratch(self, size: int) -> tuple[np.ndarray, np.ndarray]:
         bufs = getattr(self.local, "bufs", None)
@@ -109,11 +116,9 @@ class _CosMul(search.Scorer):
     def scores(self, prepared: np.ndarray, q0: int, q1: int, out: np.ndarray) -> np.ndarray:
         tb, tc, ta = (t[q0:q1] for t in self.terms)
         s1, s2 = (x.reshape(out.shape) for x in self._scratch(out.size))
-        for term, dst in ((tb, out), (tc, s1), (ta, s2)):
-            np.matmul(term, prepared.T, out=dst)
-            dst += 1
-            dst /= 2
+        np.matmul(tb, prepared.T, out=out)  # 1 + cos b
+        np.matmul(tc, prepared.T, out=s1)  # 1 + cos c
+        np.matmul(ta, prepared.T, out=s2)  # 2 (1 + cos a) + 4e-6
         out *= s1
-        s2 += 0.000001
         out /= s2
         return out

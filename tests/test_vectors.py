@@ -183,10 +183,10 @@ def test_html_repr_escapes_labels():
 
 
 PUBLIC = [
-    "AnalogyExplorer", "Embeddings", "Gallery", "NeighboursExplorer", "Projector",
-    "RecommendationExplorer", "TrainingDashboard", "UnknownLabelError", "__version__",
-    "compare", "datasets", "evaluate", "explore", "load", "project", "snapshot", "tokenize",
-    "train",
+    "AnalogyExplorer", "Embeddings", "Gallery", "IndexProjector", "NeighboursExplorer",
+    "Projector", "RecommendationExplorer", "TrainingDashboard", "UnknownLabelError",
+    "__version__", "compare", "datasets", "evaluate", "explore", "load", "project", "scale",
+    "snapshot", "tokenize", "train",
 ]  # fmt: skip
 
 
