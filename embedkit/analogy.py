@@ -103,9 +103,11 @@ class _CosMul(search.Scorer):
         self.local = threading.local()
         self.dim = 3 * unit.vectors.shape[1]
 
-    def prepare(self, r0: int, r1: int) -> np.ndarray:
+    def prepare(self, r0: int, r1: int) -> tuple[np.ndarray, np.ndarray | None]:
+        if len(self.terms[0]) <= self.unit.vectors.shape[1]:  # few questions: raw rows,
+            return self.unit.vectors[r0:r1], self.unit.safe[r0:r1]  # divide the scores
         rows = self.unit(r0, r1)
-        return np.hstack([rows, np.ones((len(rows), 1), dtype=np.float32)])
+        return np.hstack([rows, np.ones((len(rows), 1), dtype=np.float32)]), None
 
     def _scratch(self, size: int) -> tuple[np.ndarray, np.ndarray]:
         bufs = getattr(self.local, "bufs", None)
@@ -113,12 +115,19 @@ class _CosMul(search.Scorer):
             bufs = self.local.bufs = (np.empty(size, np.float32), np.empty(size, np.float32))
         return bufs[0][:size], bufs[1][:size]
 
-    def scores(self, prepared: np.ndarray, q0: int, q1: int, out: np.ndarray) -> np.ndarray:
-        tb, tc, ta = (t[q0:q1] for t in self.terms)
+    def scores(
+        self, prepared: tuple[np.ndarray, np.ndarray | None], q0: int, q1: int, out: np.ndarray
+    ) -> np.ndarray:
+        rows, safe = prepared
         s1, s2 = (x.reshape(out.shape) for x in self._scratch(out.size))
-        np.matmul(tb, prepared.T, out=out)  # 1 + cos b
-        np.matmul(tc, prepared.T, out=s1)  # 1 + cos c
-        np.matmul(ta, prepared.T, out=s2)  # 2 (1 + cos a) + 4e-6
+        # out = 1 + cos b, s1 = 1 + cos c, s2 = 2 (1 + cos a) + 4e-6
+        for term, dst in zip((t[q0:q1] for t in self.terms), (out, s1, s2), strict=True):
+            if safe is None:
+                np.matmul(term, rows.T, out=dst)
+            else:
+                search._product(term[:, :-1], rows, dst)
+                dst /= safe
+                dst += term[:, -1:]
         out *= s1
         out /= s2
         return out
