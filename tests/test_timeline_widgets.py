@@ -310,16 +310,19 @@ def test_dashboard_map_grows_while_training_and_stop_keeps_it(docs) -> None:
     assert live.projector is None and "track=True" in live.note.value
     assert live.box in dash.widget.children
     dash.start()
-    end = time.monotonic() + 120
-    while live.projector is None or len(live.projector._epochs) < 3:
-        assert time.monotonic() < end, "the map did not follow the epochs"
-        time.sleep(0.05)
-    seen = len(live.projector._epochs)
-    assert dash.running and live.projector.epoch == live.projector._epochs[-1]
-    dash.stop()
-    dash.wait(120)
+    try:  # never leave the background run going (it would train into later tests)
+        end = time.monotonic() + 120
+        while live.projector is None or len(live.projector._epochs) < 3:
+            assert time.monotonic() < end, "the map did not follow the epochs"
+            time.sleep(0.05)
+        seen = len(live.projector._epochs)
+        assert dash.running
+    finally:
+        dash.stop()
+        dash.wait(120)
     assert dash.state == "stopped"
     frames = live.projector._epochs
+    assert live.projector.epoch == frames[-1]  # the map shows the newest epoch
     assert seen <= len(frames) == dash.epoch < 400  # the frames so far, kept
     assert frames == d2v.timeline_.epochs.tolist() == list(range(1, dash.epoch + 1))
     np.testing.assert_array_equal(live.projector._frames, d2v.timeline_.coords)
