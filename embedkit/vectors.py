@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from . import search
+from . import encoders, search
+from ._rows import as_float32_matrix, check_finite, check_labels
 
 if TYPE_CHECKING:
     from gensim.models import KeyedVectors
@@ -42,38 +43,6 @@ class UnknownLabelError(KeyError):
         return str(self.args[0])
 
 
-def _as_float32_matrix(vectors: Any) -> np.ndarray:
-    if hasattr(vectors, "detach"):  # a torch tensor, without importing torch
-        vectors = vectors.detach().cpu().numpy()
-    arr = np.asarray(vectors)
-    if arr.ndim != 2:
-        raise ValueError(f"vectors must be a 2-D matrix (n, d); got shape {arr.shape}")
-    if arr.dtype.kind not in "fiu":
-        raise ValueError(f"vectors must be numeric; got dtype {arr.dtype}")
-    return np.ascontiguousarray(arr, dtype=np.float32)
-
-
-def _check_finite(vectors: np.ndarray, labels: Sequence[str]) -> None:
-    bad = np.flatnonzero(~np.isfinite(vectors).all(axis=1))
-    if bad.size:
-        shown = ", ".join(f"row {i} ({labels[i]!r})" for i in bad[:5])
-        more = f" and {bad.size - 5} more" if bad.size > 5 else ""
-        raise ValueError(f"vectors contain NaN or infinite values: {shown}{more}")
-
-
-def _check_labels(labels: list[str], n: int) -> None:
-    if len(labels) != n:
-        raise ValueError(f"{len(labels)} labels for {n} vectors; they must match one to one")
-    if len(set(labels)) != len(labels):
-        seen: dict[str, int] = {}
-        for i, lab in enumerate(labels):
-            if lab in seen:
-                raise ValueError(
-                    f"duplicate label {lab!r} at rows {seen[lab]} and {i}; labels must be unique"
-                )
-            seen[lab] = i
-
-
 class Embeddings:
     """Labelled vectors: words, documents, images, users or items.
 
@@ -87,6 +56,10 @@ class Embeddings:
         One row per vector (counts, text, class, ...).
     images : array-like of uint8, shape (n, h, w[, c]), optional
         Thumbnails, for image embeddings.
+    encoder : callable, optional
+        What made the vectors from text (texts -> (n, d) array): then a string that is not
+        a label is encoded and searched (``emb.neighbours("a typed sentence")``).
+        ``SentenceEncoder.encode`` sets it; see :mod:`embedkit.encoders`.
 
     Examples
     --------
@@ -104,11 +77,13 @@ class Embeddings:
         vectors: Any,
         metadata: pd.DataFrame | Mapping[str, Sequence[Any]] | None = None,
         images: np.ndarray | None = None,
+        *,
+        encoder: encoders.Encoder | None = None,
     ) -> None:
-        vecs = _as_float32_matrix(vectors)
+        vecs = as_float32_matrix(vectors)
         labs = [str(x) for x in labels]
-        _check_labels(labs, vecs.shape[0])
-        _check_finite(vecs, labs)
+        check_labels(labs, vecs.shape[0])
+        check_finite(vecs, labs)
         self._labels = labs
         self._vectors = vecs
         self._metadata = self._check_metadata(metadata, len(labs))
@@ -116,6 +91,7 @@ class Embeddings:
         self._index: dict[str, int] | None = None
         self._norms: np.ndarray | None = None
         self._ann: dict[tuple[str, str], Any] = {}
+        self._encoder = encoders.check_encoder(encoder)
 
     # ----------------------------------------------------------------- construction
     @staticmethod
@@ -219,6 +195,20 @@ class Embeddings:
         return self._images
 
     @property
+    def encoder(self) -> encoders.Encoder | None:
+        """What encodes text into this space (kept by slicing and by ``.npz``), or None."""
+        return self._encoder
+
+    def encode(self, texts: str | Sequence[str]) -> np.ndarray:
+        """Vectors of ``texts`` (float32, one row per text) from :attr:`encoder`.
+
+        >>> emb = Embeddings(["a"], [[1, 0]], encoder=lambda t: [[len(s), 0] for s in t])
+        >>> emb.encode(["xyz"]).tolist()
+        [[3.0, 0.0]]
+        """
+        return encoders.encode_texts(self._encoder, texts, self.dim)
+
+    @property
     def dim(self) -> int:
         """Number of dimensions."""
         return int(self._vectors.shape[1])
@@ -311,17 +301,28 @@ class Embeddings:
         rows = list(rows)
         meta = None if self._metadata is None else self._metadata.iloc[rows]
         imgs = None if self._images is None else self._images[rows]
-        return Embeddings([self._labels[i] for i in rows], self._vectors[rows], meta, imgs)
+        labels = [self._labels[i] for i in rows]
+        return Embeddings(labels, self._vectors[rows], meta, imgs, encoder=self._encoder)
 
     # ----------------------------------------------------------------- queries
     def _query_matrix(self, query: Any) -> tuple[np.ndarray, list[str], list[list[int]], bool]:
-        """Turn a label, labels, a vector or a matrix into (queries, names, exclusions, single)."""
-        if isinstance(query, str):
-            i = self.index(query)
-            return self._vectors[i : i + 1], [query], [[i]], True
-        if isinstance(query, (list, tuple)) and query and all(isinstance(q, str) for q in query):
-            rows = [self.index(q) for q in query]
-            return self._vectors[rows], list(query), [[r] for r in rows], False
+        """Turn a label, labels, a vector or a matrix into (queries, names, exclusions, single).
+
+        A string that is not a label is encoded when an encoder is known (no exclusion)."""
+        single = isinstance(query, str)
+        if single or (
+            isinstance(query, (list, tuple)) and query and all(isinstance(q, str) for q in query)
+        ):
+            texts = [query] if single else list(query)
+            known = self.key_to_index
+            if self._encoder is None or all(q in known for q in texts):
+                rows = [self.index(q) for q in texts]
+                return self._vectors[rows], texts, [[r] for r in rows], single
+            new = [q for q in texts if q not in known]
+            coded = dict(zip(new, self.encode(new), strict=True))
+            vecs = [self._vectors[known[q]] if q in known else coded[q] for q in texts]
+            excl = [[known[q]] if q in known else [] for q in texts]
+            return np.vstack(vecs).astype(np.float32), texts, excl, single
         if hasattr(query, "detach"):
             query = query.detach().cpu().numpy()
         arr = np.asarray(query, dtype=np.float32)
@@ -351,6 +352,10 @@ class Embeddings:
     ) -> pd.DataFrame:
         """The ``k`` nearest labels to a label, a list of labels, a vector or a matrix.
 
+        With an :attr:`encoder`, a string that is not a label is text: it is encoded and
+        its neighbours searched (``emb.neighbours("a typed sentence")``); without one an
+        unknown string raises :class:`UnknownLabelError` with close labels.
+        ``emb.neighbours(emb.encode(text))`` encodes even a string that is a label.
         Scores are cosine similarity, dot product, or euclidean distance (smaller is
         nearer). A query label is excluded from its own answer; a query vector is not.
         One query gives a DataFrame indexed by ``rank`` (1..k) with ``label`` and

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..encoders import encoder_from_config
 from ..vectors import Embeddings
 from ._binary import read_binary
 from ._common import (
@@ -43,7 +44,7 @@ from ._common import (
     compression_of,
     strip_compression_suffix,
 )
-from ._npz import read_npz, save_npz
+from ._npz import read_encoder, read_npz, save_npz
 from ._parquet import read_parquet
 from ._projector import read_projector
 from ._save import save, save_format, save_glove, save_word2vec, to_projector
@@ -192,7 +193,8 @@ def load_npz(path: PathLike) -> Embeddings:
     """
     p = Path(path)
     labels, vectors, metadata, images = read_npz(p)
+    encoder = encoder_from_config(read_encoder(p))  # loads its model on first use only
     try:
-        return Embeddings(labels, vectors, metadata=metadata, images=images)
+        return Embeddings(labels, vectors, metadata=metadata, images=images, encoder=encoder)
     except ValueError as e:
         raise FormatError(p, str(e)) from None

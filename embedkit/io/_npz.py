@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ..encoders import encoder_config, warn_unsaved
 from ..errors import EmbedkitWarning, warn
 from ._common import FormatError, Parts, atomic_writer
 
@@ -232,6 +233,9 @@ def save_npz(emb: Embeddings, path: str | Path, *, compressed: bool = False) -> 
     if emb.images is not None:
         arrays["images"] = emb.images
     manifest["metadata"] = None if emb.metadata is None else _encode_metadata(emb.metadata, arrays)
+    encoder = getattr(emb, "encoder", None)
+    manifest["encoder"] = encoder_config(encoder)  # a model name, or null
+    warn_unsaved(encoder, "npz")
     arrays[_MANIFEST] = np.array(json.dumps(manifest, ensure_ascii=False))
     with atomic_writer(target) as f:
         saver: Any = np.savez_compressed if compressed else np.savez
@@ -294,6 +298,14 @@ def read_npz(path: str | Path) -> Parts:
             raise FormatError(p, f"corrupt embedkit .npz file: {e}") from None
     _check_shapes(p, manifest, labels, vectors)
     return Parts(labels, vectors, meta, images)
+
+
+def read_encoder(path: str | Path) -> dict[str, Any] | None:
+    """The encoder a file written by :func:`save_npz` names (JSON), or None."""
+    p = Path(path)
+    with np.load(p, allow_pickle=False) as z:
+        found = _read_manifest(p, z).get("encoder")
+    return found if isinstance(found, dict) else None
 
 
 def _read_manifest(path: Path, z: Any) -> dict[str, Any]:

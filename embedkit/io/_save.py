@@ -39,6 +39,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..encoders import warn_unsaved
 from ._binary import write_binary
 from ._common import FORMATS, PathLike, strip_compression_suffix
 from ._npz import save_npz
@@ -168,6 +169,8 @@ def save(emb: Embeddings, path: PathLike, format: str | None = None, **options: 
         raise TypeError(f"format {fmt!r} {takes}; got {', '.join(unknown)}")
     target = Path(path)
     check_utf8_labels(emb.labels)
+    if fmt != "npz":
+        warn_unsaved(getattr(emb, "encoder", None), fmt)
     if fmt in ("npz", "projector") and target.suffix.lower() in _COMPRESSED:
         raise ValueError(f"{target.name}: {fmt} cannot be {target.suffix}-compressed; drop it")
     if fmt == "npz":

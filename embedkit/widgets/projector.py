@@ -36,6 +36,7 @@ from .. import search
 from ..search import check_metric
 from . import _projector_data as data
 from . import _timeline_data as tdata
+from ._projector_more import ProjectorExtras
 from ._serialize import png_data_url, to_json
 
 if TYPE_CHECKING:
@@ -50,7 +51,7 @@ N_SHOWN = 10  # search matches listed by label
 _BINARY = {"to_json": to_json}
 
 
-class Projector(anywidget.AnyWidget):
+class Projector(ProjectorExtras, anywidget.AnyWidget):
     """Interactive 2D projection of embeddings (WebGL, regl-scatterplot).
 
     Given a training :class:`~embedkit.timeline.Timeline` (``Projector(trainer.timeline_)``
