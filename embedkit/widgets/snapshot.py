@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .. import search
+from ..encoders import encoder_name
 from ..search import check_metric
 from . import _projector_data as data
 from . import _timeline_data as tdata
@@ -450,6 +451,8 @@ def _build(
         "fields": _fields(sub, np.arange(len(sub))), "color": None,
         "neighbours": _neighbours(sub, k, metric) if k else None,
     }  # fmt: skip
+    if sub.encoder is not None and timeline is None:  # the view says a kernel could encode
+        payload["encoder"] = encoder_name(sub.encoder)
     if color_enc is not None:
         payload["color"] = {
             "kind": color_enc["kind"], "column": color_enc["column"],

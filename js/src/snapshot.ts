@@ -49,6 +49,8 @@ export interface Snapshot {
   height?: number;
   n_total: number;
   subsample?: string | null;
+  /** The encoder's name when the embeddings had one (a kernel could encode sentences). */
+  encoder?: string | null;
   labels: string[];
   xy: B64Array;
   fields?: Record<string, string[]>;
@@ -204,6 +206,7 @@ export function validateSnapshot(raw: unknown): Snapshot {
   const nTotal = own(raw, "n_total");
   if (nTotal !== undefined && nTotal !== null) wholeNumber(nTotal, "n_total", 0, Number.MAX_SAFE_INTEGER);
   optionalText(own(raw, "subsample"), "subsample", SNAPSHOT_MAX_NOTE_CHARS);
+  optionalText(own(raw, "encoder"), "encoder", 200);
 
   checkArray(own(raw, "xy"), "xy", ["float32"], (shape) => {
     if (shape.length !== 2 || shape[1] !== 2) fail(`xy: shape [${shape.join(", ")}] is not [points, 2]`);
@@ -479,6 +482,7 @@ export function snapshotParts(raw: unknown): { data: ProjectorData; local: Local
     labels: mapLabels,
     xy: timeline ? timeline.frames.subarray(timeline.frame! * 2 * n, (timeline.frame! + 1) * 2 * n) : xy,
     method: snap.method, metric: snap.metric, k: snap.k, height: snap.height ?? 480, color, timeline,
+    encoder: typeof snap.encoder === "string" && snap.encoder ? snap.encoder : null,
     t0: performance.now(),
   };
   return { data, local, note: snap.subsample ?? null };

@@ -68,6 +68,25 @@ export interface ProjectorData {
   timeline?: TimelineData | null;
   /** performance.now() when the request to draw started (for first-frame timing). */
   t0?: number;
+  /** The name of the encoder that turns typed sentences into vectors (null: none). */
+  encoder?: string | null;
+}
+
+/** A typed sentence's answer: its neighbours in the original space and its place. */
+export interface SentenceResult {
+  text: string;
+  metric: string;
+  k: number;
+  /** (index, label, score) in rank order. */
+  items: [number, string, number][];
+  /** Where the sentence would sit, in layout coordinates. */
+  xy: [number, number];
+  /** "pca" (the layout's projection) or "neighbours" (weighted mean of their positions). */
+  rule: string;
+  /** How it was placed, in words. */
+  note: string;
+  encoder: string;
+  error?: string | null;
 }
 
 export interface HoverInfo {
@@ -113,6 +132,8 @@ export interface ProjectorBackend {
   hovered?(i: number): void;
   /** The first frame is on screen, `ms` after `data.t0`. */
   drawn?(ms: number): void;
+  /** Encode a typed sentence and answer (absent: no kernel can encode). */
+  sentence?(text: string): Promise<SentenceResult>;
 }
 
 export interface ProjectorView {
@@ -149,6 +170,10 @@ export interface ProjectorView {
   zoomToPoint(i: number, scale: number): Promise<void>;
   /** Highlight the points of legend category `c` (a categorical colour); -1 clears. */
   pickCategory(c: number): void;
+  /** Search a typed sentence (Sentence mode; resolves when its answer is shown). */
+  searchSentence(text: string): Promise<void>;
+  /** Show a sentence's answer (neighbours listed and highlighted, its place marked). */
+  showSentence(res: SentenceResult): void;
   /** Replace the frames (same points), e.g. a run that grew by an epoch; shows `tl.frame`. */
   setTimeline(tl: TimelineData): Promise<void>;
   destroy(): void;

@@ -7,6 +7,7 @@ import createScatterplot from "regl-scatterplot";
 import { clear, h } from "./dom";
 import { LabelLayer } from "./labels";
 import { categorical, ramp } from "./palette";
+import { SentenceSearch } from "./sentence";
 import {
   buildDom,
   formatCount,
@@ -26,6 +27,7 @@ import type {
   ProjectorBackend,
   ProjectorData,
   ProjectorView,
+  SentenceResult,
   TimelineData,
 } from "./types";
 
@@ -123,6 +125,7 @@ class View implements ProjectorView {
   private readonly labelLayer: LabelLayer;
   private labelFrame = 0; // a requested animation frame for the label pass (0: none)
   private category = -1; // the legend entry picked (-1: none)
+  private readonly sentence: SentenceSearch | null = null; // typed sentences (with an encoder)
 
   constructor(
     el: HTMLElement,
@@ -141,6 +144,7 @@ class View implements ProjectorView {
     this.parts = buildDom(el, data);
     this.labelLayer = new LabelLayer(this.parts.wrap);
     this.labelLayer.setLabels(data.labels ?? null);
+    if (data.encoder) this.sentence = this.sentenceSearch(data.encoder);
     if (this.timeline) this.showTime();
     this.listen();
     this.renderLegend();
@@ -205,6 +209,7 @@ class View implements ProjectorView {
       if (!sp || this.destroyed || !this.drawn) return;
       const { clientWidth: width, clientHeight: height } = this.parts.wrap;
       this.labelLayer.draw({ view: sp.get("cameraView") as ArrayLike<number>, width, height });
+      this.sentence?.place();
       const root = this.parts.root;
       root.dataset.labels = String(this.labelLayer.drawnLabels().length);
       root.dataset.labelPasses = String(Number(root.dataset.labelPasses ?? 0) + 1);
@@ -398,6 +403,39 @@ class View implements ProjectorView {
     }
   }
 
+  // ---------------------------------------------------------------- typed sentences
+  private sentenceSearch(encoder: string): SentenceSearch {
+    return new SentenceSearch({
+      parts: this.parts,
+      backend: this.backend,
+      encoder,
+      xy: () => this.xy,
+      camera: () => {
+        const sp = this.scatter;
+        if (!sp || !this.drawn) return null;
+        const { clientWidth: width, clientHeight: height } = this.parts.wrap;
+        return { view: sp.get("cameraView") as ArrayLike<number>, width, height };
+      },
+      highlight: (indices) => this.setHighlight(indices),
+      showNeighbours: (i) => void this.showNeighbours(i),
+      labelSearch: () => void this.runSearch(),
+    });
+  }
+
+  async searchSentence(text: string): Promise<void> {
+    if (!this.sentence) return;
+    this.parts.search.value = text;
+    if (!this.sentence.active) this.sentence.setMode(true);
+    await this.sentence.run(text);
+  }
+
+  showSentence(res: SentenceResult): void {
+    if (!this.sentence) return;
+    this.parts.search.value = res.text;
+    if (!this.sentence.active) this.sentence.setMode(true);
+    this.sentence.show(res);
+  }
+
   async search(query: string, regex = false): Promise<void> {
     this.parts.search.value = query;
     this.parts.regex.checked = regex;
@@ -534,6 +572,7 @@ class View implements ProjectorView {
     const { search, regex, wrap, lasso, reset } = this.parts;
     const schedule = () => {
       clearTimeout(this.searchTimer);
+      if (this.sentence?.active) return; // a sentence runs on Enter
       this.searchTimer = setTimeout(() => void this.runSearch(), 200);
     };
     search.addEventListener("input", schedule);
@@ -541,7 +580,8 @@ class View implements ProjectorView {
     search.addEventListener("keydown", (e) => {
       if (e.key !== "Enter") return;
       clearTimeout(this.searchTimer);
-      void this.runSearch();
+      if (this.sentence?.active) void this.sentence.run(search.value);
+      else void this.runSearch();
     });
     wrap.addEventListener("mousemove", (e) => {
       const r = wrap.getBoundingClientRect();
@@ -609,6 +649,7 @@ class View implements ProjectorView {
       return;
     }
     count.textContent = formatCount(res.count, "match", "matches");
+    this.sentence?.afterLabelSearch(query, res.count);
     if (res.count) this.scatter?.select(Array.from(res.indices), { preventEvent: true });
     else this.scatter?.deselect({ preventEvent: true });
     this.userSelection = false;

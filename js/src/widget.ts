@@ -10,8 +10,10 @@ import type {
   ProjectorBackend,
   ProjectorData,
   SearchResult,
+  SentenceResult,
   TimelineData,
 } from "./types";
+import { attachTab } from "./tab";
 import { createProjectorView } from "./view";
 
 export { createProjectorView, fitPoints } from "./view";
@@ -104,6 +106,7 @@ function makeBackend(model: Model): { backend: ProjectorBackend; onMsg: (m: any,
       if (model.get("_track_hover")) model.send({ type: "hovered", i });
     },
     drawn: (ms) => model.send({ type: "drawn", ms }),
+    sentence: (text) => ask<SentenceResult>({ type: "sentence", text }, (m) => m as SentenceResult),
   };
   return { backend, onMsg };
 }
@@ -122,15 +125,18 @@ function render({ model, el }: { model: Model; el: HTMLElement }): () => void {
     highlight: decode(model.get("_highlight")),
     timeline: timelineFrom(model),
     labels: labelsFrom(model.get("_map_labels")),
+    encoder: model.get("_encoder") || null,
     t0,
   };
   const view = createProjectorView(el, data, backend);
+  const detachTab = attachTab(el, model);
   const handlers: [string, (...a: any[]) => void][] = [
     ["msg:custom", (msg: any, buffers: DataView[]) => {
       onMsg(msg, buffers);
       if (msg?.type === "focus") view.focus(msg.i);
       if (msg?.type === "show_neighbours") void view.showNeighbours(msg.i);
       if (msg?.type === "play") void view.play();
+      if (msg?.type === "show_sentence") view.showSentence(msg as SentenceResult);
     }],
     ["change:epoch", () => {
       const at = (model.get("_epochs") ?? []).indexOf(model.get("epoch"));
@@ -149,6 +155,7 @@ function render({ model, el }: { model: Model; el: HTMLElement }): () => void {
   for (const [event, cb] of handlers) model.on(event, cb);
   return () => {
     for (const [event, cb] of handlers) model.off(event, cb);
+    detachTab();
     view.destroy();
   };
 }

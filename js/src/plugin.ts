@@ -1,0 +1,93 @@
+// embedkit's JupyterLab application plugin: main-area tabs for live projectors. It sets
+// `window.embedkitTabs` (see tab.ts), through which a projector view asks for a tab: one
+// Lumino panel per widget model, docked beside the notebook (split right), holding a new view
+// of the same model made by the widget manager, so it stays linked to the kernel and fills the
+// tab. Closing the tab disposes that view and tells the widget (in_tab = false).
+
+import { Panel } from "@lumino/widgets";
+import type { Message } from "@lumino/messaging";
+import type { TabRegistry } from "./tab";
+
+const TAB_PANEL_CLASS = "ek-tab-panel"; // tab.ts styles it
+
+/** The part of JupyterLab's application this plugin uses. */
+interface App {
+  shell: {
+    add(widget: Panel, area: string, options?: { mode?: string; activate?: boolean }): void;
+    activateById(id: string): void;
+  };
+}
+
+/** A widget view as ipywidgets makes them (`luminoWidget` in ipywidgets 8). */
+interface WidgetView {
+  luminoWidget?: unknown;
+  pWidget?: unknown;
+  remove?: () => void;
+}
+
+class TabPanel extends Panel {
+  protected onCloseRequest(msg: Message): void {
+    super.onCloseRequest(msg);
+    this.dispose();
+  }
+}
+
+function registry(app: App): TabRegistry {
+  const tabs = new Map<string, TabPanel>();
+  let counter = 0;
+  return {
+    async open({ key, title, create, closed }) {
+      const known = tabs.get(key);
+      if (known) {
+        app.shell.activateById(known.id);
+        return;
+      }
+      const panel = new TabPanel();
+      panel.id = `embedkit-projector-tab-${++counter}`;
+      panel.addClass(TAB_PANEL_CLASS);
+      panel.title.label = title;
+      panel.title.caption = `${title} (linked to the kernel)`;
+      panel.title.closable = true;
+      tabs.set(key, panel);
+      let view: WidgetView | null = null;
+      panel.disposed.connect(() => {
+        tabs.delete(key);
+        view?.remove?.();
+        closed();
+      });
+      app.shell.add(panel, "main", { mode: "split-right" });
+      app.shell.activateById(panel.id);
+      try {
+        view = (await create()) as WidgetView;
+      } catch (err) {
+        console.warn("embedkit: the projector tab could not make its view", err);
+        panel.dispose();
+        return;
+      }
+      const widget = (view.luminoWidget ?? view.pWidget) as Panel | undefined;
+      if (panel.isDisposed || !widget) return;
+      panel.addWidget(widget);
+    },
+    activate(key) {
+      const panel = tabs.get(key);
+      if (panel) app.shell.activateById(panel.id);
+    },
+    close(key) {
+      tabs.get(key)?.dispose();
+    },
+    has(key) {
+      return tabs.has(key);
+    },
+  };
+}
+
+const plugin = {
+  id: "embedkit:projector-tabs",
+  description: "Opens live embedkit projectors in their own main-area tabs.",
+  autoStart: true,
+  activate: (app: App): void => {
+    (window as unknown as { embedkitTabs: TabRegistry }).embedkitTabs = registry(app);
+  },
+};
+
+export default plugin;
