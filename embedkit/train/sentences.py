@@ -74,6 +74,8 @@ class SentenceEncoder(Trainer):
     ((3, 384), 'Stocks fell.')
     >>> emb.neighbours("c", k=1)["label"].tolist()
     ['d']
+    >>> emb.neighbours("A kitten sat.", k=1)["label"].tolist()  # not a label: encoded
+    ['c']
     """
 
     param_choices: ClassVar[dict[str, tuple[Any, ...]]] = {"device": ("cpu", "auto")}

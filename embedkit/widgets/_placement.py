@@ -90,10 +90,7 @@ class Placement:
         if idx.size == 0:
             return np.full(2, np.nan)
         s = np.asarray(scores, dtype=np.float64)
-        if self.metric == "euclidean":
-            w = 1.0 / np.maximum(s, 1e-9)
-        else:
-            w = np.clip(s, 0.0, None)
+        w = 1.0 / np.maximum(s, 1e-09) if self.metric == "euclidean" else np.clip(s, 0.0, None)
         if not np.isfinite(w).all() or w.sum() <= 0:
             w = np.ones_like(s)
         return np.asarray(w @ self.coords[idx] / w.sum(), dtype=np.float64)

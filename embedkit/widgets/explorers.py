@@ -16,6 +16,14 @@ Examples
 NeighboursExplorer(3 labels, k=2, cosine, query='cat')
 >>> nx.query("cta").empty, nx.suggestions
 (True, ['cat', 'car'])
+
+Embeddings that know their encoder answer a typed sentence too:
+
+>>> bag = lambda texts: [[t.count("cat"), t.count("car")] for t in texts]
+>>> nx = NeighboursExplorer(ek.Embeddings(["cat", "dog", "car"], [[1, 0.1], [0.9, 0.2], [0, 1]],
+...                                       encoder=bag), k=1)
+>>> nx.query("a car on the road")["label"].tolist()
+['car']
 """
 
 from __future__ import annotations
@@ -27,6 +35,7 @@ import ipywidgets as w
 import numpy as np
 import pandas as pd
 
+from ..encoders import EncoderError, encoder_name
 from ..search import check_metric
 from ..vectors import UnknownLabelError
 from ._tables import Completer, message_html, parse_expression, results_html
@@ -134,7 +143,7 @@ class NeighboursExplorer(_Box):
         k = _check_k(k)
         check_metric(metric)
         top = max(1, min(100, len(emb) - 1))
-        self.box = self._combobox("a word")
+        self.box = self._combobox("a word or a sentence" if emb.encoder else "a word")
         self.k_slider = w.IntSlider(value=min(k, top), min=1, max=max(top, 2), description="k")
         self.metric_menu = w.Dropdown(options=["cosine", "euclidean", "dot"], value=metric,
                                       layout={"width": "8em"})  # fmt: skip
@@ -158,7 +167,9 @@ class NeighboursExplorer(_Box):
         return f"NeighboursExplorer({len(self.emb):,} labels, k={self.k}, {self.metric}{q})"
 
     def query(self, word: str, k: int | None = None) -> pd.DataFrame:
-        """Show (and return) the neighbours of ``word``; unknown words give suggestions."""
+        """Show (and return) the neighbours of ``word``; unknown words give suggestions,
+        unless the embeddings know an encoder: then any text that is not a label is
+        encoded and its neighbours shown (a typed sentence)."""
         if k is not None:
             self.k_slider.value = _check_k(k)
         self._busy = True
@@ -176,7 +187,9 @@ class NeighboursExplorer(_Box):
             self._run(word)
 
     def _rerun(self, change: dict[str, Any]) -> None:
-        if self.last_query is not None and self.last_query in self.emb:
+        if self.last_query is not None and (
+            self.last_query in self.emb or self.emb.encoder is not None
+        ):
             self._run(self.last_query)
 
     def _run(self, word: str) -> pd.DataFrame:
@@ -187,7 +200,12 @@ class NeighboursExplorer(_Box):
                                         metric=self.metric)  # fmt: skip
         except UnknownLabelError as err:
             return self._unknown(err)
-        return self._show(frame, f"nearest to {word} ({self.metric})", self.metric)
+        except EncoderError as err:
+            return self._fail(str(err), [])
+        if word in self.emb:
+            return self._show(frame, f"nearest to {word} ({self.metric})", self.metric)
+        how = f"{self.metric}, encoded by {encoder_name(self.emb.encoder)}"
+        return self._show(frame, f"nearest to the sentence \u201c{word}\u201d ({how})", self.metric)
 
 
 class AnalogyExplorer(_Box):

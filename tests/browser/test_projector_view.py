@@ -110,3 +110,30 @@ def test_search_and_neighbours_from_page_data(page: Any, emb: ek.Embeddings) -> 
     rows = page.locator(".ek-nbr .ek-label")
     rows.nth(3).wait_for(timeout=10_000)
     assert rows.all_inner_texts() == emb.neighbours("item042", k=4)["label"].tolist()
+
+
+def test_sentence_mode_without_a_kernel_says_so(page: Any) -> None:
+    """A saved view of embeddings with an encoder offers Sentence mode, and says a kernel is
+    needed to encode (nothing fails silently)."""
+    page.evaluate(
+        """async () => {
+      const { createProjectorView, localBackend } = await import("./projector.js");
+      const el = document.createElement("div");
+      el.id = "nokernel";
+      el.style.width = "700px";
+      document.body.append(el);
+      const data = { xy: Float32Array.from([0, 0, 1, 1, 2, 0]), method: "pca", metric: "cosine",
+                     k: 2, height: 200, encoder: "all-MiniLM-L6-v2" };
+      window.view2 = createProjectorView(el, data, localBackend({ labels: ["a", "b", "c"] }));
+      await window.view2.ready;
+    }"""
+    )
+    root = page.locator("#nokernel .embedkit-projector")
+    count = root.locator(".ek-count")
+    root.locator(".ek-search").fill("zzz")  # Labels mode: no match, offered as a sentence
+    root.locator(".ek-count .ek-as-sentence").click()
+    count.get_by_text("need a running kernel").wait_for(timeout=10_000)
+    root.locator(".ek-search").press("Enter")
+    assert "need a running kernel" in count.inner_text()
+    assert root.get_attribute("data-sentence") == "error"
+    assert root.get_attribute("data-search-mode") == "sentence"
