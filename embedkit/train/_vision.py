@@ -177,6 +177,23 @@ class Preprocess:
         return self.normalize(self.geometry(x))
 
 
+def thumbnails(images: np.ndarray, side: int) -> np.ndarray:
+    """Images no larger than ``side`` pixels (downscaled with antialiasing), uint8."""
+    h, w = images.shape[1:3]
+    if max(h, w) <= side:
+        return images
+    scale = side / max(h, w)
+    size = (max(1, round(h * scale)), max(1, round(w * scale)))
+    out = []
+    for i in range(0, len(images), 256):
+        t = torch.from_numpy(np.ascontiguousarray(images[i : i + 256]))
+        t = t[:, None] if t.ndim == 3 else t.permute(0, 3, 1, 2)
+        r = F.interpolate(t.float(), size=size, mode="bilinear", antialias=True)
+        r = r.round().clamp(0, 255).to(torch.uint8)
+        out.append((r[:, 0] if images.ndim == 3 else r.permute(0, 2, 3, 1)).numpy())
+    return np.concatenate(out)
+
+
 def auto_size(shape: Sequence[int], image_size: int | None) -> int:
     """Model input side: ``image_size``, else the image side clipped to 32-224."""
     if image_size is not None:

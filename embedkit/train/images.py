@@ -17,17 +17,16 @@ Examples
 
 from __future__ import annotations
 
-import contextlib
 import json
-import math
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
+from . import _image_fit as R
 from . import _vision as V
 from .base import EpochResult, Trainer, renamed
 from .params import check_positive_int
@@ -51,28 +50,11 @@ def _preprocess_for(backbone: str, weights: Any, image_size: int | None) -> V.Pr
     return V.Preprocess.from_weights(V.weights_enum(backbone, weights))
 
 
-def _thumbnails(images: np.ndarray, side: int) -> np.ndarray:
-    """Images no larger than ``side`` pixels (downscaled with antialiasing), uint8."""
-    h, w = images.shape[1:3]
-    if max(h, w) <= side:
-        return images
-    scale = side / max(h, w)
-    size = (max(1, round(h * scale)), max(1, round(w * scale)))
-    out = []
-    for i in range(0, len(images), 256):
-        t = torch.from_numpy(np.ascontiguousarray(images[i : i + 256]))
-        t = t[:, None] if t.ndim == 3 else t.permute(0, 3, 1, 2)
-        r = torch.nn.functional.interpolate(t.float(), size=size, mode="bilinear", antialias=True)
-        r = r.round().clamp(0, 255).to(torch.uint8)
-        out.append((r[:, 0] if images.ndim == 3 else r.permute(0, 2, 3, 1)).numpy())
-    return np.concatenate(out)
-
-
 def _make_embeddings(s: V.ImageSet, vectors: np.ndarray, thumb: int) -> Embeddings:
     from ..vectors import Embeddings
 
     meta = None if s.classes is None else pd.DataFrame({"class": s.classes})
-    return Embeddings(s.names, vectors, metadata=meta, images=_thumbnails(s.images, thumb))
+    return Embeddings(s.names, vectors, metadata=meta, images=V.thumbnails(s.images, thumb))
 
 
 def _features(
@@ -246,19 +228,6 @@ class ImageEmbedder(_Extractor):
         return f"ImageEmbedder({self.backbone!r}, weights={w}{built})"
 
 
-@contextlib.contextmanager
-def _reproducible(seed: int) -> Iterator[torch.Generator]:
-    """Seeded, deterministic torch (global RNG and the algorithms switch restored after)."""
-    before_det = torch.are_deterministic_algorithms_enabled()
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
-        torch.use_deterministic_algorithms(True)
-        try:
-            yield torch.Generator().manual_seed(seed)
-        finally:
-            torch.use_deterministic_algorithms(before_det)
-
-
 class ImageTrainer(_Extractor):
     """Train (or fine-tune) an image backbone on labelled images; embeddings from its features.
 
@@ -281,14 +250,25 @@ class ImageTrainer(_Extractor):
     weights, image_size, device, thumbnail_size
         As in :class:`ImageEmbedder` (weights: where training starts).
     workers : int, optional
-        torch threads while training; runs with the same seed and thread count on CPU
-        give identical results (deterministic algorithms are switched on meanwhile).
+        torch threads while training (in each Ray worker too); runs with the same seed
+        and thread count on CPU give identical results (deterministic algorithms are
+        switched on meanwhile).
     track : bool, int or list of str, optional
         Record a timeline in ``timeline_``: the features of the fixed sample of up to 512
         training images that the health figure already computes each epoch (``True``:
         all of them, an int: the first that many, or a list of their names), with their
         ``class`` as metadata, and ``settling`` in ``history_`` (see
         :mod:`embedkit.train.tracking`).
+    distributed : int or ray.train.ScalingConfig, optional
+        Train on a Ray cluster with Ray Train (``TorchTrainer``, DDP; ``embedkit[ray]``)
+        instead of in this process: a number of workers (one CPU each, or one GPU each
+        with ``device="cuda"``), or a ``ScalingConfig`` for full control. Every batch is
+        shared among the workers; history, events, probes and :meth:`stop` are as in one
+        process, and the trained network ends up here (:mod:`embedkit.train._ray`).
+        Start Ray first (``ek.scale.local_cluster()`` or ``ray.init(address=...)``)::
+
+            ek.scale.local_cluster(num_cpus=2)
+            tr = ImageTrainer("small", image_size=16, distributed=2).fit(ek.datasets.digits())
 
     Examples
     --------
@@ -324,10 +304,12 @@ class ImageTrainer(_Extractor):
         workers: int | None = None,
         thumbnail_size: int = 64,
         track: Any = None,
+        distributed: Any = None,
         observers: Iterable[Any] = (),
     ) -> None:
         super().__init__(observers)
         self.track = track
+        self.distributed = distributed
         self.backbone = backbone
         self.epochs = epochs
         self.seed = seed
@@ -342,7 +324,10 @@ class ImageTrainer(_Extractor):
         self.thumbnail_size = thumbnail_size
 
     def _check(self) -> None:
+        from ._ray import check_distributed
+
         check_positive_int(self, "epochs")
+        check_distributed(self.distributed)
         _check_batch_size(self.batch_size)
         lr = self.learning_rate
         if lr is not None and not (isinstance(lr, int | float) and lr > 0):
@@ -370,13 +355,24 @@ class ImageTrainer(_Extractor):
             pair = isinstance(validation, tuple) and len(validation) == 2
             vdata, vclasses = validation if pair else (validation, None)
             val = V.as_image_set(vdata, vclasses, size=self._load_size())
-        with _reproducible(int(self.seed)) as gen:
-            step = self._epoch_step(s, np.asarray(y, dtype=np.int64), val, gen)
+        y = np.asarray(y, dtype=np.int64)
+        with R.reproducible(int(self.seed)) as gen:
+            run = None
+            if self.distributed is not None:  # Ray Train workers (embedkit/train/_ray.py)
+                from ._ray import RayRun
+
+                run = RayRun(self, s, y, val)
+                run.start()
+            step = run.step if run else self._epoch_step(s, y, val, gen)
 
             def end() -> None:
-                self.embeddings_ = _make_embeddings(
-                    s, self._extract(s, self.device_, self.epochs_done_), self.thumbnail_size
-                )
+                try:
+                    if run is not None:
+                        run.close()  # the workers stop; a failure among them raises here
+                finally:
+                    self.embeddings_ = _make_embeddings(
+                        s, self._extract(s, self.device_, self.epochs_done_), self.thumbnail_size
+                    )
 
             self._run_epochs(step, current=self._sample_features(s), end=end)
         return self
@@ -403,58 +399,60 @@ class ImageTrainer(_Extractor):
 
         return current
 
-    def _setup(self) -> tuple[nn.Module, torch.optim.Optimizer]:
+    def _setup(self, device: str | None = None) -> nn.Module:
+        """The network: backbone (``model_``) and classifier head (``head_``), on ``device_``."""
         model, self.head_name_, self.dim_ = V.build_backbone(self.backbone, self.weights)
-        self.device_ = V.pick_device(self.device)
+        self.device_ = V.pick_device(device or self.device)
         self.head_ = nn.Linear(self.dim_, len(self.classes_))
-        net = nn.Sequential(model, self.head_).to(self.device_)
         self.model_ = model
-        lr = self.learning_rate or (2e-3 if self.weights is None else 5e-4)
-        opt = torch.optim.AdamW(net.parameters(), lr=lr, weight_decay=self.weight_decay)
-        return net, opt
+        return nn.Sequential(model, self.head_).to(self.device_)
+
+    def _recipe(self, net: nn.Module, images: np.ndarray, device: torch.device) -> R.Recipe:
+        """Optimiser, schedule, loss and inputs for ``net`` (shared with the Ray workers)."""
+        return R.Recipe.build(
+            net,
+            lr=self.learning_rate or (2e-3 if self.weights is None else 5e-4),
+            weight_decay=self.weight_decay,
+            epochs=self.epochs,
+            n_batches=R.n_batches(len(images), self.batch_size),
+            pre=self._pre(images),
+            augment=self.augment,
+            device=device,
+        )
 
     def _epoch_step(
         self, s: V.ImageSet, y: np.ndarray, val: V.ImageSet | None, gen: Any
     ) -> Callable[[int], EpochResult]:
         """The one-epoch step for the shared loop (model, optimiser and schedule built here)."""
-        net, opt = self._setup()
-        pre, n = self._pre(s.images), len(y)
-        n_batches = math.ceil(n / self.batch_size)
-        sched = torch.optim.lr_scheduler.OneCycleLR(
-            opt, max_lr=opt.param_groups[0]["lr"], total_steps=self.epochs * n_batches
-        )
-        lossf = nn.CrossEntropyLoss(label_smoothing=0.1)
-        targets = torch.from_numpy(y)
+        r = self._recipe(self._setup(), s.images, self.device_)
+        n, targets = len(y), torch.from_numpy(y)
+        n_batches = R.n_batches(n, self.batch_size)
 
         def step(epoch: int) -> EpochResult:
-            net.train()
+            r.net.train()
             t0 = last = time.perf_counter()
             total, correct = 0.0, 0
-            order = np.array_split(torch.randperm(n, generator=gen).numpy(), n_batches)
-            for b, idx in enumerate(order, 1):
-                x = pre.geometry(V.to_float(s.images[idx]))
-                if self.augment:
-                    x = V.augment(x, gen, degrees=10.0, shift=0.12)
-                logits = net(pre.normalize(x).to(self.device_))
-                t = targets[idx].to(self.device_)
-                loss = lossf(logits, t)
-                opt.zero_grad(set_to_none=True)
-                loss.backward()
-                opt.step()
-                sched.step()
-                total += float(loss.detach()) * len(idx)
-                correct += int((logits.argmax(1) == t).sum())
+            for b, idx in enumerate(R.epoch_batches(n, n_batches, gen), 1):
+                loss, right = R.train_batch(r, s.images, targets, idx, gen)
+                total, correct = total + loss, correct + right
                 if time.perf_counter() - last >= _EVENT_EVERY and b < n_batches:
                     last = time.perf_counter()
                     done = (epoch - 1 + b / n_batches) / self.epochs
                     rate = b * self.batch_size / max(last - t0, 1e-9)
                     self._emit(epoch, None, rate, self.unit, stage="batch", progress=done)
-            metrics = {"accuracy": correct / n}
-            if val is not None:
-                metrics["val_accuracy"] = self._accuracy(val, pre)
+            metrics = self._metrics(correct / n, val, r.pre)
             return EpochResult(loss=total / n, items=n, metrics=metrics)
 
         return step
+
+    def _metrics(
+        self, accuracy: float, val: V.ImageSet | None, pre: V.Preprocess
+    ) -> dict[str, float]:
+        """An epoch's own metrics: training accuracy, and ``val_accuracy`` with validation."""
+        metrics = {"accuracy": accuracy}
+        if val is not None:
+            metrics["val_accuracy"] = self._accuracy(val, pre)
+        return metrics
 
     def _accuracy(self, val: V.ImageSet, pre: V.Preprocess) -> float:
         if val.classes is None:
