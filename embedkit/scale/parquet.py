@@ -60,13 +60,13 @@ def write_shards(
         raise ValueError(f"rows_per_shard must be positive, got {rows_per_shard}")
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
-    meta = emb.metadata
+    meta, names = emb.metadata, emb.labels  # one copy of the labels, not one per shard
     for i, start in enumerate(range(0, len(emb), rows_per_shard)):
         stop = min(start + rows_per_shard, len(emb))
         part = None if meta is None else meta.iloc[start:stop]
         write_shard(
             out / f"part-{i:05d}.parquet",
-            emb.labels[start:stop],
+            names[start:stop],
             emb.vectors[start:stop],
             encoder,
             part,

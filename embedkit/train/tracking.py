@@ -127,7 +127,8 @@ class Tracker:
                 raise ValueError(f"track= needs at least 2 rows; the vectors have {len(emb)}")
         self.rows = rows
         self._settling_rows = settling_rows(len(rows))
-        self.labels = [emb.labels[r] for r in rows]
+        names = emb.labels  # one copy: the property copies on each access
+        self.labels = [names[r] for r in rows]
         meta = emb.metadata
         self.metadata = None if meta is None else meta.iloc[rows].reset_index(drop=True)
 

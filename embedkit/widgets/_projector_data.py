@@ -208,7 +208,8 @@ def label_payload(emb: Embeddings, labels: Any, importance: Any) -> dict[str, An
     order = label_order(emb, importance)
     if shown == 0:
         return None
-    text = [emb.labels[i] for i in order.tolist()]
+    names = emb.labels  # one copy: the property copies on each access
+    text = [names[i] for i in order.tolist()]
     return {"order": order, "text": text, "max": shown}
 
 

@@ -147,7 +147,8 @@ class RecommendationExplorer:
         items = self.model.items_
         n = min(self.max_items, len(items))
         top = np.sort(np.argsort(-self.model.popularity_, kind="stable")[:n])
-        sub = items[[items.labels[i] for i in top]]
+        names = items.labels  # one copy: the property copies on each access
+        sub = items[[names[i] for i in top]]
         meta = sub.metadata.copy() if sub.metadata is not None else pd.DataFrame(index=range(n))
         if "genres" in meta:
             meta["genre"] = meta["genres"].astype(str).str.split("|").str[0]

@@ -336,7 +336,8 @@ def snapshot(
     check_metric(metric)
     shown, importance_arr = _label_spec(obj, labels, importance, emb)
     rows, rule = sample_rows(len(emb), int(max_points), seed)
-    sub = emb if rule is None else emb[[emb.labels[i] for i in rows.tolist()]]
+    names = emb.labels  # one copy: the property copies on each access
+    sub = emb if rule is None else emb[[names[i] for i in rows.tolist()]]
     if importance_arr is not None:
         importance_arr = importance_arr[rows]
     if coords is None:
