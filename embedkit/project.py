@@ -20,7 +20,15 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
-from ._deps import require
+from ._optimise import (
+    TSNE_EARLY_ITER,
+    TSNE_ITER,
+    Callback,
+    LayoutFrame,
+    cores,
+    tsne_steps,
+    umap_steps,
+)
 
 if TYPE_CHECKING:
     from .vectors import Embeddings
@@ -62,7 +70,15 @@ def precomputed(coords: Any, n: int) -> np.ndarray:
     return np.ascontiguousarray(arr)
 
 
-def layout(data: Any, method: Any = "pca", *, seed: int = 0, **kwargs: Any) -> np.ndarray:
+def layout(
+    data: Any,
+    method: Any = "pca",
+    *,
+    seed: int = 0,
+    progress: bool = False,
+    callback: Callback | None = None,
+    **kwargs: Any,
+) -> np.ndarray:
     """Project ``data`` (Embeddings or an ``(n, d)`` matrix) to 2-D.
 
     Parameters
@@ -71,10 +87,20 @@ def layout(data: Any, method: Any = "pca", *, seed: int = 0, **kwargs: Any) -> n
     method : {"pca", "tsne", "umap"} or array-like, shape (n, 2)
         An array is taken as precomputed coordinates (checked, returned as float32).
     seed : int
-        Random seed; the same seed gives the same layout.
+        Random seed. PCA is always the same for a seed; t-SNE and UMAP are only with
+        ``n_jobs=1`` (see :func:`tsne_layout`, :func:`umap_layout`).
+    progress : bool
+        Show a tqdm bar of the t-SNE iterations or UMAP epochs.
+    callback : callable, optional
+        ``callback(frame)`` receives a :class:`LayoutFrame` (``coords``, ``step``,
+        ``total``, ``stage``, ``seconds``): the PCA start at once, then the layout every
+        ``every`` seconds (default 0.5) while t-SNE or UMAP optimises, and the result.
+        Returning something true stops the optimisation; the layout of that moment is
+        returned. PCA sends its one ``"done"`` frame.
     **kwargs
         Passed on: ``pca_layout(normalize=)``; ``tsne_layout(perplexity=, metric=,
-        backend=, n_jobs=, ...)``; ``umap_layout(n_neighbors=, min_dist=, metric=, ...)``.
+        n_jobs=, n_iter=, every=, ...)``; ``umap_layout(n_neighbors=, min_dist=, metric=,
+        n_epochs=, n_jobs=, every=)``.
 
     Returns
     -------
@@ -91,17 +117,31 @@ def layout(data: Any, method: Any = "pca", *, seed: int = 0, **kwargs: Any) -> n
     Traceback (most recent call last):
     ...
     ValueError: unknown layout method 'mds'; choose one of 'pca', 'tsne', 'umap', or pass ...
+
+    Watch t-SNE as it runs, and stop it when you have seen enough:
+
+    >>> X = np.random.default_rng(0).normal(size=(300, 10))
+    >>> seen = []
+    >>> def watch(frame):
+    ...     seen.append(frame.stage)
+    ...     return frame.step >= 100   # true: stop here, keep this layout
+    >>> Y = layout(X, "tsne", perplexity=10, callback=watch, every=0)
+    >>> Y.shape, seen[:2], seen[-1]
+    ((300, 2), ['init', 'neighbours'], 'done')
     """
     X = _matrix(data)
     if not isinstance(method, str):
         return precomputed(method, X.shape[0])
     name = method.lower()
     if name == "pca":
-        return pca_layout(X, seed=seed, **kwargs)
+        Y = pca_layout(X, seed=seed, **kwargs)
+        if callback is not None:
+            callback(LayoutFrame(Y.copy(), 0, 0, "done", 0.0))
+        return Y
     if name in ("tsne", "t-sne"):
-        return tsne_layout(X, seed=seed, **kwargs)
+        return tsne_layout(X, seed=seed, progress=progress, callback=callback, **kwargs)
     if name == "umap":
-        return umap_layout(X, seed=seed, **kwargs)
+        return umap_layout(X, seed=seed, progress=progress, callback=callback, **kwargs)
     choices = ", ".join(repr(m) for m in METHODS)
     raise ValueError(
         f"unknown layout method {method!r}; choose one of {choices}, or pass (n, 2) coordinates"
@@ -160,6 +200,12 @@ def pca_layout(X: Any, *, seed: int = 0, normalize: bool = False) -> np.ndarray:
     return out
 
 
+def start_layout(X: Any, metric: str = "cosine", seed: int = 0) -> np.ndarray:
+    """The PCA layout a t-SNE or UMAP starts from and shows first (of the unit rows for
+    the cosine metric)."""
+    return pca_layout(X, seed=seed, normalize=metric == "cosine")
+
+
 def _check_perplexity(n: int, perplexity: float) -> None:
     if perplexity <= 0:
         raise ValueError(f"perplexity must be positive, got {perplexity}")
@@ -190,46 +236,53 @@ def tsne_layout(
     perplexity: float = 30.0,
     metric: str = "cosine",
     backend: str = "auto",
-    n_jobs: int = 1,
+    n_jobs: int | None = None,
+    n_iter: int = TSNE_ITER,
+    early_exaggeration_iter: int = TSNE_EARLY_ITER,
+    progress: bool = False,
+    callback: Callback | None = None,
+    every: float = 0.5,
     **kwargs: Any,
 ) -> np.ndarray:
-    """t-SNE, initialised with PCA; ``backend="auto"`` prefers openTSNE over sklearn.
+    """t-SNE from the PCA start; ``backend="auto"`` prefers openTSNE over sklearn.
 
-    Measured on GloVe 6B 50d on a shared, busy 2-core machine
-    (``benchmarks/bench_layouts.py``, one thread each): 1,000 words took 8.8 s with
-    openTSNE and 64 s with scikit-learn's Barnes-Hut (7.2x); 10,000 words 76 s with
-    openTSNE while scikit-learn was stopped at 150 s (UMAP: 58 s). openTSNE switches to
-    FFT-accelerated interpolation from 10,000 points, so the gap grows with n.
-    ``n_jobs=1`` keeps the result bit-for-bit reproducible; other keyword arguments go
-    to the backend.
+    With openTSNE (``embedkit[tsne]``) the run is the one of :mod:`embedkit._optimise`:
+    exact neighbours (``3 * perplexity`` of them, cosine or euclidean) by embedkit's
+    blocked search, openTSNE's affinities, then ``early_exaggeration_iter`` iterations
+    with exaggeration 12 and ``n_iter`` without (FFT-accelerated from 10,000 points).
+    ``progress``, ``callback`` and ``every`` are those of :func:`layout`.
+
+    ``n_jobs=None`` uses every core. openTSNE's FFT gradient sums in a fixed order, so
+    the layout is the same for a seed with any ``n_jobs`` on one machine (``n_jobs=1``
+    only costs time: about 1.6x at 100,000 points on 2 cores). Measured on 100,000 GloVe
+    words in ``benchmarks/bench_layouts.py``: see the README's numbers; openTSNE's own
+    defaults (750 iterations, Annoy neighbours, one thread) took 212-264 s there.
+    scikit-learn's Barnes-Hut (``backend="sklearn"``) is 7x slower at 1,000 points and
+    has no progress or callback. Other keyword arguments go to the backend.
     """
     X = _matrix(X)
     _check_perplexity(X.shape[0], perplexity)
     which = _tsne_backend(backend)
     if which == "opentsne":
-        import openTSNE
+        return tsne_steps(
+            X, start_layout(X, metric, seed), seed=seed, perplexity=perplexity, metric=metric,
+            n_jobs=n_jobs, n_iter=n_iter,
+            early_exaggeration_iter=early_exaggeration_iter, callback=callback, every=every,
+            progress=progress, **kwargs,
+        )  # fmt: skip
+    if progress or callback is not None:
+        raise ValueError("progress and callback need openTSNE: pip install embedkit[tsne]")
+    from sklearn.manifold import TSNE
 
-        model = openTSNE.TSNE(
-            perplexity=perplexity,
-            metric=metric,
-            random_state=seed,
-            n_jobs=n_jobs,
-            initialization="pca",
-            **kwargs,
-        )
-        Y = np.asarray(model.fit(X))
-    else:
-        from sklearn.manifold import TSNE
-
-        model = TSNE(
-            perplexity=perplexity,
-            metric=metric,
-            random_state=seed,
-            n_jobs=n_jobs,
-            init="pca",
-            **kwargs,
-        )
-        Y = model.fit_transform(X)
+    model = TSNE(
+        perplexity=perplexity,
+        metric=metric,
+        random_state=seed,
+        n_jobs=cores() if n_jobs is None else n_jobs,
+        init="pca",
+        **kwargs,
+    )
+    Y = model.fit_transform(X)
     return np.ascontiguousarray(Y, dtype=np.float32)
 
 
@@ -240,26 +293,32 @@ def umap_layout(
     n_neighbors: int = 15,
     min_dist: float = 0.1,
     metric: str = "cosine",
-    **kwargs: Any,
+    n_epochs: int | None = None,
+    n_jobs: int | None = None,
+    progress: bool = False,
+    callback: Callback | None = None,
+    every: float = 0.5,
 ) -> np.ndarray:
-    """UMAP (umap-learn, ``embedkit[umap]``); a seed makes it single-threaded and repeatable."""
+    """UMAP (umap-learn, ``embedkit[umap]``) from the PCA start, epoch by epoch.
+
+    Exact neighbours by embedkit's blocked search (cosine or euclidean), umap-learn's
+    fuzzy graph, then its SGD epochs (``n_epochs``: 500 up to 10,000 points, else 200);
+    ``progress``, ``callback`` and ``every`` are those of :func:`layout`.
+    ``n_jobs=None`` runs the epochs on every core; their updates then race, so a seed no
+    longer fixes the layout. ``n_jobs=1`` is bit-for-bit repeatable and slower (see
+    the README's numbers from ``benchmarks/bench_layouts.py``).
+    """
     X = _matrix(X)
     if X.shape[0] <= n_neighbors:
         raise ValueError(
             f"UMAP with n_neighbors={n_neighbors} needs more than {n_neighbors} points; "
             f"got {X.shape[0]}. Pass a smaller n_neighbors or use method='pca'"
         )
-    umap = require("umap", "umap", purpose="UMAP layouts")
-    kwargs.setdefault("n_jobs", 1)  # a seed forces one thread anyway; say so, without a warning
-    model = umap.UMAP(
-        n_components=2,
-        n_neighbors=n_neighbors,
-        min_dist=min_dist,
+    return umap_steps(
+        X, start_layout(X, metric, seed), seed=seed, n_neighbors=n_neighbors, min_dist=min_dist,
         metric=metric,
-        random_state=seed,
-        **kwargs,
-    )
-    return np.ascontiguousarray(model.fit_transform(X), dtype=np.float32)
+        n_epochs=n_epochs, n_jobs=n_jobs, callback=callback, every=every, progress=progress,
+    )  # fmt: skip
 
 
 class Alignment(NamedTuple):

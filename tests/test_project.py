@@ -73,8 +73,8 @@ def test_tsne_too_few_points_is_a_clear_error():
 
 @pytest.mark.slow
 def test_umap_deterministic(small):
-    a = project.layout(small, "umap", seed=0, n_epochs=50)
-    b = project.layout(small, "umap", seed=0, n_epochs=50)
+    a = project.layout(small, "umap", seed=0, n_epochs=50, n_jobs=1)
+    b = project.layout(small, "umap", seed=0, n_epochs=50, n_jobs=1)
     assert a.shape == (300, 2) and a.dtype == np.float32
     np.testing.assert_array_equal(a, b)
 
@@ -199,3 +199,69 @@ def test_procrustes_centred_alignment(small):
     np.testing.assert_allclose(np.linalg.norm(target, axis=1), 1.0, atol=1e-5)
     uncentred = project.prepare(small.vectors)
     assert np.abs(uncentred.mean(axis=0)).max() > 0.1  # GloVe has one: centring matters
+
+
+# ------------------------------------------------------------------ live layouts
+
+
+def test_tsne_callback_sees_the_start_then_frames_and_can_stop(small):
+    frames = []
+
+    def watch(frame):
+        frames.append(frame)
+        return frame.step >= 40
+
+    Y = project.layout(small, "tsne", perplexity=10, callback=watch, every=0)
+    stages = [f.stage for f in frames]
+    assert stages[:2] == ["init", "neighbours"] and stages[-1] == "done"
+    np.testing.assert_array_equal(frames[0].coords, project.pca_layout(small, normalize=True))
+    steps = [f.step for f in frames if f.stage == "optimise"]
+    assert steps == sorted(steps) and steps[0] == 5 and steps[-1] == 40
+    last = frames[-1]
+    assert last.step == 40 and last.total == 750 and last.coords.dtype == np.float32
+    np.testing.assert_array_equal(Y, last.coords)  # stopped: the layout of that moment
+
+
+def test_umap_callback_stop_keeps_the_current_layout_and_frames_are_throttled(small):
+    frames = []
+    Y = project.layout(small, "umap", n_epochs=60, n_jobs=1, callback=lambda f: frames.append(f) or
+                       f.step >= 25, every=0)  # fmt: skip
+    assert frames[-1].stage == "done" and frames[-1].step == 25 and frames[-1].total == 60
+    np.testing.assert_array_equal(Y, frames[-1].coords)
+    few = []
+    project.layout(small, "umap", n_epochs=30, n_jobs=1, callback=few.append, every=3600)
+    assert [f.stage for f in few] == ["init", "neighbours", "done"]  # nothing in between
+
+
+def test_progress_bar_counts_iterations(small, capsys):
+    project.layout(small, "umap", n_epochs=20, n_jobs=1, progress=True)
+    err = capsys.readouterr().err
+    assert "UMAP" in err and "20/20" in err
+    project.layout(small[:100], "tsne", perplexity=5, n_iter=10, early_exaggeration_iter=10,
+                   progress=True)  # fmt: skip
+    assert "t-SNE" in capsys.readouterr().err
+
+
+def test_pca_sends_one_done_frame_and_sklearn_has_no_callback(small):
+    frames = []
+    Y = project.layout(small, "pca", callback=frames.append)
+    assert [f.stage for f in frames] == ["done"]
+    np.testing.assert_array_equal(frames[0].coords, Y)
+    with pytest.raises(ValueError, match="need openTSNE"):
+        project.tsne_layout(small, backend="sklearn", progress=True)
+
+
+@pytest.mark.parametrize("metric", ["cosine", "euclidean"])
+def test_neighbour_graph_is_exact_search(small, metric):
+    from embedkit import search
+    from embedkit._optimise import neighbour_graph
+
+    idx, dist = neighbour_graph(small.vectors, 10, metric)
+    ref_idx, ref_val = search.topk(small.vectors, small.vectors, 10, metric=metric,
+                                      exclude=[[i] for i in range(len(small))])  # fmt: skip
+    assert (idx[:, :9] == ref_idx[:, :9]).mean() > 0.99  # ties may swap the last
+    want = 1 - ref_val if metric == "cosine" else ref_val
+    np.testing.assert_allclose(dist, want, atol=1e-4)
+    with_self, _ = neighbour_graph(small.vectors, 10, metric, with_self=True)
+    assert (with_self[:, 0] == np.arange(len(small))).all() and with_self.shape == (300, 11)
+    assert neighbour_graph(small.vectors, 10, "manhattan") is None  # the library's own

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 
 import numpy as np
 import pandas as pd
@@ -422,3 +423,91 @@ def test_clusters_arguments_and_set_color(emb: ek.Embeddings, coords) -> None:
     with_column = ek.Embeddings(["a", "b", "c"], np.eye(3), metadata={"clusters": ["x", "y", "x"]})
     enc = Projector(with_column, method=np.eye(3)[:, :2], color="clusters")._color
     assert [x["name"] for x in enc["legend"]] == ["x", "y"]  # a column of that name wins
+
+
+# ------------------------------------------------------------------ live t-SNE / UMAP
+
+
+@pytest.fixture
+def words(glove: ek.Embeddings) -> ek.Embeddings:
+    return glove[:400]
+
+
+def _xy_updates(p: Projector) -> list[np.ndarray]:
+    out = []
+    for d, b in p.comm.sent:
+        if d.get("method") == "update" and "_xy" in d["state"]:
+            out.append(np.frombuffer(bytes(b[0]), dtype=np.float32).reshape(-1, 2))
+    return out
+
+
+def test_live_umap_shows_the_start_at_once_then_frames_then_the_result(words, monkeypatch):
+    import threading
+
+    from embedkit import project
+
+    go, real = threading.Event(), project.layout
+    monkeypatch.setattr(project, "layout", lambda *a, **kw: go.wait(30) and real(*a, **kw))
+    p = Projector(words, method="umap", layout_kwargs={"n_epochs": 30, "every": 0, "n_jobs": 1})
+    start = project.pca_layout(words, normalize=True)
+    assert p.method == "umap" and repr(p).startswith("Projector(400 points, umap, cosine")
+    assert p.layout_running and p.layout_status["state"] == "running"
+    np.testing.assert_array_equal(p._xy, start)  # the cell returned, the start is shown
+    go.set()
+    assert p.wait_layout(timeout=120) is p and not p.layout_running
+    status = p.layout_status
+    assert status["state"] == "done" and status["step"] == status["total"] == 30
+    frames = _xy_updates(p)
+    assert len(frames) >= 3  # the graph, epochs, the result
+    np.testing.assert_array_equal(frames[-1], p.coords)
+    assert not np.allclose(p.coords, start)
+
+
+def _run_until(p: Projector, step: int) -> None:
+    deadline = time.monotonic() + 60
+    while p.layout_status.get("step", 0) < step and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
+def test_stop_keeps_the_current_layout_from_python_and_from_the_view(words) -> None:
+    kw = {"perplexity": 10, "every": 0, "n_iter": 100_000}
+    p = Projector(words, method="tsne", layout_kwargs=kw)
+    _run_until(p, 20)
+    p.stop_layout()
+    assert not p.layout_running
+    status = p.layout_status
+    assert status["state"] == "stopped" and 20 <= status["step"] < status["total"]
+    np.testing.assert_array_equal(_xy_updates(p)[-1], p.coords)
+    # the view's Stop button: a message, seen by the thread at its next frame
+    p.set_layout("tsne", **kw)
+    _run_until(p, 10)
+    front(p, {"type": "stop_layout"})
+    p.wait_layout(timeout=30)
+    assert p.layout_status["state"] == "stopped" and p.method == "tsne"
+
+
+def test_errors_in_the_layout_thread_are_shown_and_raised(words, monkeypatch) -> None:
+    from embedkit import project
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the graph broke")
+
+    monkeypatch.setattr(project, "layout", broken)
+    p = Projector(words, method="umap")
+    with pytest.raises(RuntimeError, match="the graph broke"):
+        p.wait_layout(timeout=30)
+    status = p.layout_status
+    assert status["state"] == "error" and status["error"] == "RuntimeError: the graph broke"
+    with pytest.raises(ValueError, match="perplexity=30 needs more than 90 points"):
+        Projector(words[:50], method="tsne")  # checked in the cell, not in the thread
+
+
+def test_live_layout_snapshot_and_blocking_mode(words) -> None:
+    p = Projector(words, method="tsne", layout_kwargs={"perplexity": 10, "n_iter": 100_000})
+    _run_until(p, 10)
+    p.stop_layout()
+    snap = ek.snapshot(p)
+    np.testing.assert_array_equal(snap.coords, p.coords)  # what is shown is what is saved
+    q = Projector(words[:200], method="tsne", live=False, layout_kwargs={"perplexity": 10,
+                  "n_iter": 20, "early_exaggeration_iter": 10})  # fmt: skip
+    assert q.layout_status == {} and not q.layout_running and q.coords.shape == (200, 2)

@@ -22,7 +22,6 @@ Projector(3 points, coordinates, cosine k=2, color='kind')
 
 from __future__ import annotations
 
-import functools
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -36,8 +35,11 @@ from .. import search
 from ..search import check_metric
 from . import _projector_data as data
 from . import _timeline_data as tdata
+from ._link import link
+from ._live_layout import LIVE_METHODS, LiveLayout
 from ._projector_more import ProjectorExtras
 from ._serialize import png_data_url, to_json
+from ._timeline_view import TimelineView, _timeline_rows
 
 if TYPE_CHECKING:
     from ..timeline import Timeline
@@ -49,9 +51,10 @@ N_SHOWN = 10  # search matches listed by label
 
 
 _BINARY = {"to_json": to_json}
+__all__ = ["BUNDLE", "Projector", "link", "mimebundle"]
 
 
-class Projector(ProjectorExtras, anywidget.AnyWidget):
+class Projector(ProjectorExtras, TimelineView, LiveLayout, anywidget.AnyWidget):
     """Interactive 2D projection of embeddings (WebGL, regl-scatterplot).
 
     Given a training :class:`~embedkit.timeline.Timeline` (``Projector(trainer.timeline_)``
@@ -67,7 +70,11 @@ class Projector(ProjectorExtras, anywidget.AnyWidget):
         What to show; a Timeline plays its frames (its last epoch shown first).
     method : {"pca", "tsne", "umap"} or array-like (n, 2)
         Layout computed by :func:`embedkit.project.layout`, or coordinates (ignored with a
-        timeline: its aligned coordinates are the layout).
+        timeline: its aligned coordinates are the layout). t-SNE and UMAP run live: the
+        view shows the PCA start at once and the cell returns, the optimisation runs in a
+        background thread and moves the points about twice a second, with its progress
+        and a Stop button that keeps the layout of that moment (:meth:`stop_layout`,
+        :meth:`wait_layout`, :attr:`layout_status`).
     color : str or array-like, optional
         A metadata column (or per-point values) to colour by; categories get a palette
         and a legend, many-valued numbers a continuous ramp.
@@ -97,6 +104,8 @@ class Projector(ProjectorExtras, anywidget.AnyWidget):
         With ``color="clusters"``: how many k-means clusters of the original vectors
         (default about ``sqrt(n / 2)``, at most 20), each named in the legend by its 3
         most central labels; a click on a legend entry highlights its points.
+    live : bool
+        ``False`` computes a t-SNE or UMAP before returning (no thread).
 
     Attributes
     ----------
@@ -147,6 +156,7 @@ class Projector(ProjectorExtras, anywidget.AnyWidget):
     _epochs = t.List(t.Int()).tag(sync=True)
     _metrics = t.Dict().tag(sync=True)
     _map_labels = t.Any(None).tag(sync=True, **_BINARY)
+    _layout_status = t.Dict().tag(sync=True)
 
     def __init__(
         self,
@@ -164,10 +174,12 @@ class Projector(ProjectorExtras, anywidget.AnyWidget):
         labels: bool | int = True,
         importance: Any = None,
         clusters: int | None = None,
+        live: bool = True,
     ) -> None:
         from ..vectors import Embeddings
 
         given: Embeddings | None = None
+        run_live = False
         if tdata.is_timeline(emb):
             if timeline is not None:
                 raise TypeError("pass the timeline once: Projector(timeline) or "
@@ -195,7 +207,11 @@ class Projector(ProjectorExtras, anywidget.AnyWidget):
         else:
             assert given is not None
             rows = given
-            coords, name = data.compute_layout(rows, method, seed=seed, **(layout_kwargs or {}))
+            run_live = live and isinstance(method, str) and method in LIVE_METHODS
+            if run_live:  # the PCA start comes once the widget exists, then the thread
+                name = method
+            else:
+                coords, name = data.compute_layout(rows, method, seed=seed, **(layout_kwargs or {}))
         color_enc = data.encode_color(rows, color, clusters, seed)
         self._importance = data.importance_values(rows, importance)
         self._labels_shown = data.check_labels(labels)
@@ -206,6 +222,8 @@ class Projector(ProjectorExtras, anywidget.AnyWidget):
         if timeline is not None:
             self._set_frames(timeline)
         self.emb: Embeddings = rows
+        if run_live:
+            coords = self._start_live(method, seed, dict(layout_kwargs or {}))
         self._labels = emb.labels  # one copy, indexed on every hover
         self.coords = coords
         self.color = color_enc["column"] if color_enc else None
@@ -246,70 +264,6 @@ class Projector(ProjectorExtras, anywidget.AnyWidget):
             mime["image/png"] = data.static_png(self.coords, self._color)
         return mime, meta
 
-    # ----------------------------------------------------------------- timeline
-    def _set_frames(self, timeline: Timeline) -> None:
-        tdata.check_timeline(timeline)
-        self.timeline = timeline
-        self._frame = len(timeline.epochs) - 1
-        with self.hold_sync():
-            self._frames = np.ascontiguousarray(timeline.coords, dtype=np.float32)
-            self._epochs = [int(e) for e in timeline.epochs]
-            self._metrics = tdata.metrics_table(timeline)
-            self.epoch = int(timeline.epochs[-1])
-
-    @t.validate("epoch")
-    def _valid_epoch(self, proposal: Any) -> int:
-        value = proposal["value"]
-        tl = getattr(self, "timeline", None)
-        if tl is None:
-            if value != 0:
-                raise t.TraitError("this projector has no timeline: its epoch stays 0")
-            return 0
-        try:
-            tdata.frame_index(tl, value)
-        except ValueError as err:
-            raise t.TraitError(str(err)) from None
-        return int(value)
-
-    @t.observe("epoch")
-    def _on_epoch(self, change: Any) -> None:
-        tl = self.timeline
-        if tl is None:
-            return
-        self._frame = tdata.frame_index(tl, change["new"])
-        self.coords = np.ascontiguousarray(tl.coords[self._frame])
-
-    def set_timeline(self, timeline: Timeline) -> None:
-        """Replace the frames (same tracked rows), e.g. a timeline that grew by an epoch
-        while training; the views jump to its last epoch.
-
-        >>> import numpy as np
-        >>> from embedkit.timeline import Timeline
-        >>> v = np.ones((1, 3, 2), np.float32)
-        >>> p = Projector(Timeline(["a", "b", "c"], epochs=[1], vectors=v, coords=v))
-        >>> p.set_timeline(Timeline(["a", "b", "c"], epochs=[1, 2], vectors=np.r_[v, v],
-        ...                         coords=np.r_[v, v]))
-        >>> p.epoch
-        2
-        """
-        if not tdata.is_timeline(timeline):
-            raise TypeError(f"expected a Timeline, not {type(timeline).__name__}")
-        if self.timeline is None:
-            raise ValueError("this projector shows no timeline; make one with Projector(timeline)")
-        if list(timeline.labels) != list(self.timeline.labels):
-            raise ValueError("the new timeline tracks other rows; make a new Projector for it")
-        self.timeline = None  # the epoch may leave the old range while the new one is set
-        self._set_frames(timeline)
-        self.coords = np.ascontiguousarray(timeline.coords[-1])
-        self.emb = _timeline_rows(timeline, self.emb)
-
-    def play(self) -> None:
-        """Play the timeline in every view, from its first epoch (or from the shown one
-        when it is not the last) to its last, ``frame_ms`` per epoch."""
-        if self.timeline is None:
-            raise ValueError("this projector has no timeline to play")
-        self.send({"type": "play"})
-
     def snapshot_view(self) -> tuple[Any, Any, Any, str, str]:
         """What :func:`embedkit.snapshot` freezes: embeddings, 2-D coordinates, colour
         encoding, layout method and metric."""
@@ -328,8 +282,11 @@ class Projector(ProjectorExtras, anywidget.AnyWidget):
         return snapshot(self, k=self.k if k is None else k, max_points=max_points)
 
     # ----------------------------------------------------------------- Python API
-    def set_layout(self, method: Any, *, seed: int = 0, **kwargs: Any) -> None:
+    def set_layout(self, method: Any, *, seed: int = 0, live: bool = True, **kwargs: Any) -> None:
         """Recompute (or replace) the 2D layout; every view redraws with the new points.
+
+        ``"tsne"`` and ``"umap"`` run live as in the constructor (a running one stops
+        first); ``live=False`` waits for the result.
 
         >>> import embedkit as ek
         >>> p = Projector(ek.Embeddings(["a", "b"], [[1, 0], [0, 1]]), [[0, 0], [1, 1]])
@@ -338,7 +295,12 @@ class Projector(ProjectorExtras, anywidget.AnyWidget):
         """
         if self.timeline is not None:
             raise ValueError("a timeline's layout is its aligned coordinates; it cannot change")
-        coords, name = data.compute_layout(self.emb, method, seed=seed, **kwargs)
+        self.stop_layout()
+        if live and isinstance(method, str) and method in LIVE_METHODS:
+            coords, name = self._start_live(method, seed, kwargs), method
+        else:
+            coords, name = data.compute_layout(self.emb, method, seed=seed, **kwargs)
+            self._layout_status = {}
         self.coords = coords
         with self.hold_sync():
             self.method = name
@@ -461,6 +423,7 @@ class Projector(ProjectorExtras, anywidget.AnyWidget):
             "select": self._on_select_msg,
             "hovered": self._on_hovered,
             "drawn": self._on_drawn,
+            "stop_layout": self._on_stop_msg,
         }.get(kind)  # type: ignore[arg-type]
         if handler is None:
             return
@@ -518,55 +481,6 @@ class Projector(ProjectorExtras, anywidget.AnyWidget):
         if isinstance(ms, (int, float)):
             self.render_times.append(float(ms))
         return None, []
-
-
-def _timeline_rows(timeline: Timeline, emb: Embeddings | None) -> Embeddings:
-    """The Embeddings a timeline projector shows: ``emb`` reordered to the tracked rows, or
-    the timeline's last frame (its labels and metadata)."""
-    tdata.check_timeline(timeline)
-    if emb is None:
-        return timeline.frame(int(timeline.epochs[-1]))
-    missing = [lab for lab in timeline.labels if lab not in emb]
-    if missing:
-        raise ValueError(
-            f"{len(missing)} tracked labels are not in emb (first: {missing[:3]!r}); emb must "
-            "hold every row of the timeline"
-        )
-    return emb if list(emb.labels) == list(timeline.labels) else emb[list(timeline.labels)]
-
-
-def link(a: Projector, b: Projector, *, hover: bool = True, selection: bool = True) -> None:
-    """Link two projectors by label: hovering (and selecting) in one shows the same labels
-    in the other; labels missing from the other side are skipped.
-
-    Examples
-    --------
-    >>> import embedkit as ek
-    >>> e1 = ek.Embeddings(["a", "b"], [[1, 0], [0, 1]])
-    >>> e2 = ek.Embeddings(["b", "a", "c"], [[1, 0], [0, 1], [1, 1]])
-    >>> p1, p2 = Projector(e1, [[0, 0], [1, 1]]), Projector(e2, [[0, 0], [1, 1], [2, 0]])
-    >>> link(p1, p2); p1.select(["a"]); p2.selected
-    ['a']
-    """
-    busy = [False]  # set while mirroring, so the echo from the other side is ignored
-
-    def mirror(labels: list[str], dst: Projector) -> None:
-        if busy[0]:
-            return
-        busy[0] = True
-        try:
-            dst.select([lab for lab in labels if lab in dst.emb])
-        finally:
-            busy[0] = False
-
-    def focus(label: str | None, dst: Projector) -> None:
-        dst.focus(label if label is not None and label in dst.emb else None)
-
-    for src, dst in ((a, b), (b, a)):
-        if hover:
-            src.on_hover(functools.partial(focus, dst=dst))
-        if selection:
-            src.on_select(functools.partial(mirror, dst=dst))
 
 
 def mimebundle(emb: Embeddings, **kwargs: Any) -> Any:
