@@ -108,6 +108,88 @@ def test_embed_takes_embedkit_encoders_only(ray_cluster, tmp_path):
         ek.scale.embed(["a"], object(), tmp_path / "x", progress=False)
 
 
+# ------------------------------------------------------------------ image training on Ray
+# Ray Train 2.60 deep-copies Ray Data's context at every TorchTrainer.fit(), which sets
+# three deprecated fields of it and warns from ray.data.context (not from our calls).
+_RAY_TRAIN_OWN = "ignore:.*deprecated.*:DeprecationWarning:ray.data.context"
+
+
+@pytest.fixture(scope="module")
+def digits_halves():
+    """sklearn's digits split in two stratified halves (train, held out), as bench_images."""
+    from sklearn.model_selection import train_test_split
+
+    d = ek.datasets.digits()
+    train, test = train_test_split(
+        np.arange(len(d)), test_size=0.5, stratify=d.labels, random_state=0
+    )
+    return d, np.sort(train), np.sort(test)
+
+
+@pytest.mark.slow
+@pytest.mark.filterwarnings(_RAY_TRAIN_OWN)
+def test_image_trainer_on_two_ray_workers_matches_single_process_quality(
+    ray_cluster, digits_halves
+):
+    from embedkit.train.events import ListObserver
+    from embedkit.train.images import ImageTrainer
+
+    d, train, test = digits_halves
+    obs = ListObserver()
+    tr = ImageTrainer("small", epochs=4, seed=0, image_size=16, device="cpu", distributed=2,
+                      observers=[obs])  # fmt: skip
+    tr.fit(d.images[train], d.labels[train])
+    hist = tr.history_
+    assert hist.columns.tolist() == ["epoch", "loss", "images_per_sec", "elapsed", "accuracy",
+                                     "mean_cosine"]  # fmt: skip
+    assert hist["epoch"].tolist() == [1, 2, 3, 4] and not tr.stopped_
+    assert hist["loss"].is_monotonic_decreasing and hist["accuracy"].iloc[-1] > 0.9
+    assert [e.epoch for e in obs.events if e.stage == "epoch"] == [1, 2, 3, 4]
+    mask = np.zeros(len(d), bool)
+    mask[test] = True
+    emb = tr.embed(d.images, classes=d.labels)  # the trained network is here, in the driver
+    assert ek.evaluate.knn_accuracy(emb, "class", k=5, test=mask).accuracy >= 0.98
+    assert np.array_equal(tr.embeddings_.vectors, emb.vectors[train])
+    assert np.mean(tr.predict(d.images[test]) == d.labels[test]) >= 0.95
+
+
+@pytest.mark.slow
+@pytest.mark.filterwarnings(_RAY_TRAIN_OWN)
+def test_image_trainer_on_ray_stops_after_an_epoch_and_keeps_a_usable_model(
+    ray_cluster, digits_halves, tmp_path
+):
+    from embedkit.train.images import ImageTrainer
+
+    d, train, _ = digits_halves
+    images, labels = d.images[train[:300]], d.labels[train[:300]]
+    tr = ImageTrainer("small", epochs=5, seed=0, batch_size=32, image_size=16, device="cpu",
+                      distributed=2)  # fmt: skip
+    tr.add_observer(lambda ev: tr.stop() if ev.stage == "epoch" else None)
+    tr.fit(images, labels)
+    assert tr.stopped_ and tr.history_["epoch"].tolist() == [1]
+    assert tr.embeddings_.shape == (300, 128)
+    assert np.array_equal(tr.embed(images[:4]).vectors, tr.embeddings_.vectors[:4])
+    back = ImageTrainer.load(tr.save(tmp_path / "stopped"))
+    assert np.array_equal(back.predict(images[:20]), tr.predict(images[:20]))
+    np.testing.assert_allclose(back.embed(images[:4]).vectors, tr.embeddings_.vectors[:4],
+                               rtol=1e-5, atol=1e-6)  # fmt: skip
+
+
+def test_image_trainer_on_ray_says_what_is_missing(ray_cluster, monkeypatch):
+    from embedkit.train.images import ImageTrainer
+
+    d = ek.datasets.digits()
+    images, labels = d.images[:40], d.labels[:40]
+    for bad in (0, -1, 1.5, True, "2"):
+        with pytest.raises(ValueError, match="distributed must be None, a number of Ray"):
+            ImageTrainer("small", distributed=bad).fit(images, labels)
+    with pytest.raises(ValueError, match=r"needs 3 CPUs \(one per worker\); the Ray cluster has 2"):
+        ImageTrainer("small", device="cpu", distributed=3).fit(images, labels)
+    monkeypatch.setattr(ray_cluster, "is_initialized", lambda: False)
+    with pytest.raises(RuntimeError, match=r"Ray is not started.*ek\.scale\.local_cluster"):
+        ImageTrainer("small", device="cpu", distributed=2).fit(images, labels)
+
+
 # ------------------------------------------------------------------ the sharded index
 @pytest.fixture(scope="module")
 def clustered(tmp_path_factory):
