@@ -138,8 +138,9 @@ export interface ProjectorBackend {
 
 export interface ProjectorView {
   readonly ready: Promise<void>;
-  /** New coordinates for the same points (labels and colours stay). */
-  setPoints(xy: Float32Array, method?: string): Promise<void>;
+  /** New coordinates for the same points (labels and colours stay); they glide there over
+   * `glideMs` milliseconds (a live layout's frames), else jump. */
+  setPoints(xy: Float32Array, method?: string, glideMs?: number): Promise<void>;
   setColor(color: ColorData | null): Promise<void>;
   setHighlight(indices: ArrayLike<number> | null): void;
   setSelection(indices: ArrayLike<number> | null): void;

@@ -153,12 +153,14 @@ class View implements ProjectorView {
   }
 
   // ---------------------------------------------------------------- public API
-  async setPoints(next: Float32Array, method?: string): Promise<void> {
+  async setPoints(next: Float32Array, method?: string, glideMs = 0): Promise<void> {
+    const glide = glideMs > 0 && next.length === this.xy.length && this.drawn;
     this.xy = next;
     if (method) this.data.method = method;
     this.parts.status.textContent = `${formatCount(next.length >> 1, "point", "points")} · ${this.data.method}`;
     if (this.scatter) {
-      await this.scatter.draw(this.points() as never, this.drawOptions());
+      const moving = glide ? { transition: true, transitionDuration: glideMs, preventFilterReset: true } : {};
+      await this.scatter.draw(this.points() as never, { ...this.drawOptions(), ...moving } as never);
       this.pointsChanged();
     }
   }

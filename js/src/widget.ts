@@ -15,6 +15,7 @@ import type {
 } from "./types";
 import { attachTab } from "./tab";
 import { createProjectorView } from "./view";
+import { layoutRunning, mountLiveLayout } from "./live";
 
 export { createProjectorView, fitPoints } from "./view";
 export { localBackend } from "./local";
@@ -146,14 +147,19 @@ function render({ model, el }: { model: Model; el: HTMLElement }): () => void {
       const tl = timelineFrom(model);
       if (tl) void view.setTimeline(tl);
     }],
-    ["change:_xy", () => void view.setPoints(decode(model.get("_xy")) as Float32Array, model.get("method"))],
+    ["change:_xy", () => {
+      const xy = decode(model.get("_xy")) as Float32Array;
+      void view.setPoints(xy, model.get("method"), layoutRunning(model) ? 400 : 0);
+    }],
     ["change:_map_labels", () => view.setLabels(labelsFrom(model.get("_map_labels")))],
     ["change:_color", () => void view.setColor(colorFrom(model.get("_color")))],
     ["change:_highlight", () => view.setHighlight(decode(model.get("_highlight")))],
     ["change:_selected_idx", () => view.setSelection(decode(model.get("_selected_idx")))],
   ];
   for (const [event, cb] of handlers) model.on(event, cb);
+  const unmountLive = mountLiveLayout(el, model);
   return () => {
+    unmountLive();
     for (const [event, cb] of handlers) model.off(event, cb);
     detachTab();
     view.destroy();
