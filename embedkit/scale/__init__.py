@@ -9,7 +9,10 @@ inside the functions that use them.
 - :func:`read_shards`, :func:`write_shards`, :func:`parquet_info`: the shards as
   ``Embeddings``, streamed (``ek.load(folder, format="parquet")`` reads them all);
 - :class:`ShardedIndex`: a faiss IVF-PQ index built shard by shard into on-disk inverted
-  lists, queried like ``Embeddings.neighbours`` (:mod:`embedkit.scale.index`).
+  lists, queried like ``Embeddings.neighbours`` (:mod:`embedkit.scale.index`);
+- training on several workers is a trainer's parameter, not a function here:
+  ``ek.train.ImageTrainer(..., distributed=2)`` trains with Ray Train (DDP) through the
+  trainer's own epoch loop (:mod:`embedkit.train._ray`).
 
 What changes on a real cluster: the ``ray.init`` line (``ray.init(address=...)``) and
 the storage path (a folder every node sees); see the README, "Scaling out".
