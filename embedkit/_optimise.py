@@ -32,7 +32,7 @@ from ._deps import require
 
 EXACT_KNN_MAX = 200_000  # above this, the libraries' approximate neighbour search
 GRAPH_METRICS = ("cosine", "euclidean")  # answered by embedkit's exact search
-TSNE_ITER, TSNE_EARLY_ITER = 500, 250  # iterations after / during early exaggeration
+TSNE_ITER, TSNE_EARLY_ITER = 275, 125  # after / during early exaggeration (bench_layouts)
 
 
 class LayoutFrame(NamedTuple):

@@ -218,7 +218,7 @@ def test_tsne_callback_sees_the_start_then_frames_and_can_stop(small):
     steps = [f.step for f in frames if f.stage == "optimise"]
     assert steps == sorted(steps) and steps[0] == 5 and steps[-1] == 40
     last = frames[-1]
-    assert last.step == 40 and last.total == 750 and last.coords.dtype == np.float32
+    assert last.step == 40 and last.total == 400 and last.coords.dtype == np.float32
     np.testing.assert_array_equal(Y, last.coords)  # stopped: the layout of that moment
 
 
