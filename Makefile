@@ -61,11 +61,17 @@ typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 
 # Inside make test a skipped test fails (root conftest.py): every part is installed here.
+# Two pytest-xdist workers (TEST_WORKERS): most tests and every notebook run on one thread
+# (deterministic training) or wait on a browser, so two at once halve the time on 2 cores.
+# --dist loadscope keeps a module (its fixtures: one Ray cluster, one JupyterLab) and a
+# notebook (its kernel, its cells in order) on one worker.
+TEST_WORKERS ?= 2
+XDIST = -n $(TEST_WORKERS) --dist loadscope
 unit: $(STAMP)
-	EMBEDKIT_REQUIRE_ALL=1 $(VENV)/bin/pytest -q -rs embedkit tests
+	EMBEDKIT_REQUIRE_ALL=1 $(VENV)/bin/pytest -q -rs $(XDIST) embedkit tests
 
 notebooks: $(STAMP)
-	$(VENV)/bin/pytest -q -p no:doctest --nbval --nbval-current-env --nbval-sanitize-with notebooks/nbval-sanitize.cfg notebooks -o addopts="" -o testpaths=notebooks
+	$(VENV)/bin/pytest -q -p no:doctest $(XDIST) --nbval --nbval-current-env --nbval-sanitize-with notebooks/nbval-sanitize.cfg notebooks -o addopts="" -o testpaths=notebooks
 
 # The documentation (docs/ -> build/docs/index.html): the API reference from the docstrings,
 # the tutorials from their saved outputs (never executed), docs/architecture.md. Offline (no

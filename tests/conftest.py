@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -10,6 +13,8 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("MPLBACKEND", "Agg")
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="session")
@@ -59,3 +64,31 @@ def recording_comm(monkeypatch: pytest.MonkeyPatch) -> None:
     import comm
 
     monkeypatch.setattr(comm, "create_comm", lambda **kw: RecordingComm())
+
+
+@pytest.fixture(scope="session")
+def built_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """embedkit's wheel, built once per test run from the checkout.
+
+    Under pytest-xdist (``make unit`` runs two workers) the workers share one folder: the
+    first to take the lock builds, the other waits and reuses the wheel, so two builds
+    never write into the checkout at once.
+    """
+    pytest.importorskip("hatchling", reason="hatchling (test extra) builds the wheel offline")
+    from filelock import FileLock
+
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the run's folder, above each worker's own
+    dist = shared / "embedkit-wheel"
+    with FileLock(str(dist) + ".lock"):
+        if not list(dist.glob("embedkit-*.whl")):
+            done = subprocess.run(
+                [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+                 "-q", "-w", str(dist), str(ROOT)],
+                capture_output=True, text=True, check=False, cwd="/",
+            )  # fmt: skip
+            if done.returncode:
+                raise AssertionError(f"building the wheel failed:\n{done.stderr[-2000:]}")
+        (wheel,) = dist.glob("embedkit-*.whl")
+    return wheel

@@ -36,13 +36,11 @@ def run(*cmd: str | Path, env: dict[str, str] | None = None) -> str:
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+def installed(tmp_path_factory: pytest.TempPathFactory, built_wheel: Path) -> tuple[Path, Path]:
     """(the wheel, the clean venv) with the wheel installed."""
     pytest.importorskip("hatch_jupyter_builder", reason="test extra builds the wheel offline")
     tmp = tmp_path_factory.mktemp("labwheel")
-    run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-        "-w", tmp / "dist", ROOT)  # fmt: skip
-    (wheel,) = (tmp / "dist").glob("embedkit-*.whl")
+    wheel = built_wheel
     venv = tmp / "venv"
     run(sys.executable, "-m", "venv", "--without-pip", venv)
     python = venv / "bin" / "python"

@@ -34,13 +34,10 @@ def run(*cmd: str | Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def clean_install(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+def clean_install(tmp_path_factory: pytest.TempPathFactory, built_wheel: Path) -> tuple[Path, Path]:
     """(the wheel, the clean venv's python) with the wheel installed."""
-    pytest.importorskip("hatchling", reason="hatchling (test extra) builds the wheel offline")
     tmp = tmp_path_factory.mktemp("wheel")
-    run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-        "-w", tmp / "dist", ROOT)  # fmt: skip
-    (wheel,) = (tmp / "dist").glob("embedkit-*.whl")
+    wheel = built_wheel
     run(sys.executable, "-m", "venv", "--without-pip", tmp / "venv")
     python = tmp / "venv" / "bin" / "python"
     run(sys.executable, "-m", "pip", "--python", python, "install", "--no-deps", "-q", wheel)
