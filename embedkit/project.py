@@ -124,7 +124,7 @@ def layout(
     >>> seen = []
     >>> def watch(frame):
     ...     seen.append(frame.stage)
-    ...     return frame.step >= 100   # true: stop here, keep this layout
+    ...     return frame.step >= 50   # true: stop here, keep this layout
     >>> Y = layout(X, "tsne", perplexity=10, callback=watch, every=0)
     >>> Y.shape, seen[:2], seen[-1]
     ((300, 2), ['init', 'neighbours'], 'done')

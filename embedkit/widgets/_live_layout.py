@@ -16,7 +16,7 @@ Examples
 >>> import embedkit as ek
 >>> emb = ek.Embeddings([f"w{i}" for i in range(300)],
 ...                     np.random.default_rng(0).normal(size=(300, 8)))
->>> p = ek.Projector(emb, method="umap", layout_kwargs={"n_epochs": 30})
+>>> p = ek.Projector(emb, method="umap", layout_kwargs={"n_epochs": 30, "n_jobs": 1})
 >>> p.wait_layout().layout_status["state"], p.layout_status["step"]
 ('done', 30)
 """
@@ -24,6 +24,7 @@ Examples
 from __future__ import annotations
 
 import threading
+from importlib.util import find_spec
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -55,7 +56,9 @@ class LiveLayout:
         def hold_sync(self) -> Any: ...
 
     def _start_live(self, method: str, seed: int, kwargs: dict[str, Any]) -> np.ndarray:
-        """Show the PCA start now and run ``method`` in a thread; returns the start."""
+        """Check, stop a running layout, and prepare ``method``'s thread; returns the PCA
+        start, for the caller to show before it calls :meth:`_launch_live` (so that no
+        frame of the thread can come before the start)."""
         from .. import project
 
         self.stop_layout()
@@ -71,8 +74,12 @@ class LiveLayout:
             target=self._run_live, args=(X, method, seed, kwargs, stop), daemon=True,
             name=f"embedkit-{method}",
         )  # fmt: skip
-        self._layout_thread.start()
         return start
+
+    def _launch_live(self) -> None:
+        thread = self._layout_thread
+        if thread is not None and thread.ident is None:
+            thread.start()
 
     def _run_live(
         self, X: np.ndarray, method: str, seed: int, kwargs: dict[str, Any], stop: threading.Event
@@ -156,9 +163,9 @@ def _check_live(method: str, n: int, kwargs: dict[str, Any]) -> None:
     """The errors a user should see in the cell, not later in the thread."""
     from .. import project
 
-    if method == "tsne":
+    if method == "tsne":  # find_spec: the heavy imports happen in the thread, not the cell
         project._check_perplexity(n, kwargs.get("perplexity", 30.0))
-        if project._tsne_backend(kwargs.get("backend", "auto")) != "opentsne":
+        if kwargs.get("backend", "auto") not in ("auto", "opentsne") or not find_spec("openTSNE"):
             raise ValueError("a live t-SNE needs openTSNE: pip install 'embedkit[tsne]'")
     elif n <= kwargs.get("n_neighbors", 15):
         raise ValueError(

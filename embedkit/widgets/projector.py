@@ -239,6 +239,7 @@ class Projector(ProjectorExtras, TimelineView, LiveLayout, anywidget.AnyWidget):
         self._color = color_enc
         self._map_labels = map_labels
         self.on_msg(self._on_custom_msg)
+        self._launch_live()  # after the start is set: no frame can come before it
 
     # ----------------------------------------------------------------- display
     def __repr__(self) -> str:
@@ -305,6 +306,7 @@ class Projector(ProjectorExtras, TimelineView, LiveLayout, anywidget.AnyWidget):
         with self.hold_sync():
             self.method = name
             self._xy = coords
+        self._launch_live()
 
     def set_color(self, color: Any, clusters: int | None = None) -> None:
         """Colour by another metadata column (or per-point values), ``"clusters"`` (named
