@@ -61,7 +61,7 @@ def analogy_topk(
         exclude = [list(t) for t in zip(a.tolist(), b.tolist(), c.tolist(), strict=True)]
     ua, ub, uc = _unit_rows(emb, a), _unit_rows(emb, b), _unit_rows(emb, c)
     n = len(emb) if rows is None else min(int(rows), len(emb))
-    unit = _UnitRows(emb)
+    unit = search.UnitRows(emb.vectors, emb.norms)
     scorer: search.Scorer
     if method == "3cosadd":
         # gensim's get_mean_vector: float32 sum, then divide and normalise in float64
@@ -73,17 +73,6 @@ def analogy_topk(
     return search.blocked_topk(n, len(a), k, scorer, exclude=exclude, budget_bytes=budget_bytes)
 
 
-class _UnitRows:
-    """Rows ``r0:r1`` divided by their norms (a zero row stays zero), made per block."""
-
-    def __init__(self, emb: Embeddings) -> None:
-        self.vectors = emb.vectors
-        self.safe = search.safe_norms(emb.norms)
-
-    def __call__(self, r0: int, r1: int) -> np.ndarray:
-        return self.vectors[r0:r1] / self.safe[r0:r1, None]
-
-
 class _CosMul(search.Scorer):
     """3CosMul, gensim's ``most_similar_cosmul``: ``cos'(b) cos'(c) / (cos'(a) + 1e-6)``
     with ``cos' = (1 + cos) / 2``, computed as ``(1 + cos b)(1 + cos c) / (2 (1 + cos a)
@@ -93,7 +82,7 @@ class _CosMul(search.Scorer):
 
     blocks = 3
 
-    def __init__(self, b: np.ndarray, c: np.ndarray, a: np.ndarray, unit: _UnitRows) -> None:
+    def __init__(self, b: np.ndarray, c: np.ndarray, a: np.ndarray, unit: search.UnitRows) -> None:
         def extended(term: np.ndarray, scale: float, const: float) -> np.ndarray:
             col = np.full((len(term), 1), const, dtype=np.float32)
             return np.hstack([np.float32(scale) * term.astype(np.float32), col])

@@ -126,6 +126,22 @@ def safe_norms(norms: np.ndarray) -> np.ndarray:
     return np.where(norms == 0, np.float32(np.inf), norms) if not norms.all() else norms
 
 
+class UnitRows:
+    """Rows ``r0:r1`` of ``matrix`` divided by their norms (a zero row stays zero), made
+    block by block so the whole matrix is never copied.
+
+    >>> UnitRows(np.array([[3.0, 4.0], [0.0, 0.0]]), np.array([5.0, 0.0]))(0, 2).tolist()
+    [[0.6, 0.8], [0.0, 0.0]]
+    """
+
+    def __init__(self, matrix: np.ndarray, norms: np.ndarray) -> None:
+        self.vectors = matrix
+        self.safe = safe_norms(norms)
+
+    def __call__(self, r0: int, r1: int) -> np.ndarray:
+        return self.vectors[r0:r1] / self.safe[r0:r1, None]
+
+
 class CosineScorer(Scorer):
     """Cosine of unit queries with the rows: ``q . v / |v|`` (a zero row scores 0).
 
@@ -135,14 +151,15 @@ class CosineScorer(Scorer):
     """
 
     def __init__(self, queries: np.ndarray, matrix: np.ndarray, norms: np.ndarray) -> None:
-        self.queries, self.matrix = queries, matrix
+        self.queries = queries
         self.dim = matrix.shape[1]
-        self.safe = safe_norms(norms)
+        self.unit = UnitRows(matrix, norms)
         self.unit_rows = len(queries) > matrix.shape[1]
 
     def prepare(self, r0: int, r1: int) -> tuple[np.ndarray, np.ndarray | None]:
-        rows, safe = self.matrix[r0:r1], self.safe[r0:r1]
-        return (rows / safe[:, None], None) if self.unit_rows else (rows, safe)
+        if self.unit_rows:
+            return self.unit(r0, r1), None
+        return self.unit.vectors[r0:r1], self.unit.safe[r0:r1]
 
     def scores(
         self, prepared: tuple[np.ndarray, np.ndarray | None], q0: int, q1: int, out: np.ndarray
