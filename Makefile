@@ -62,13 +62,16 @@ typecheck: $(STAMP)
 
 # Inside make test a skipped test fails (root conftest.py): every part is installed here.
 # Two pytest-xdist workers (TEST_WORKERS): most tests and every notebook run on one thread
-# (deterministic training) or wait on a browser, so two at once halve the time on 2 cores.
-# --dist loadscope keeps a module (its fixtures: one Ray cluster, one JupyterLab) and a
-# notebook (its kernel, its cells in order) on one worker.
+# (deterministic training), so two at once nearly halve the time on 2 cores.
+# --dist loadscope keeps a module (its fixtures: one Ray cluster, one wheel) and a
+# notebook (its kernel, its cells in order) on one worker. The browser tests run after,
+# one at a time: JupyterLab, a kernel and Chromium's software WebGL need both cores, and
+# beside another worker a draw could miss its timeout.
 TEST_WORKERS ?= 2
 XDIST = -n $(TEST_WORKERS) --dist loadscope
 unit: $(STAMP)
-	EMBEDKIT_REQUIRE_ALL=1 $(VENV)/bin/pytest -q -rs $(XDIST) embedkit tests
+	EMBEDKIT_REQUIRE_ALL=1 $(VENV)/bin/pytest -q -rs $(XDIST) embedkit tests --ignore=tests/browser
+	EMBEDKIT_REQUIRE_ALL=1 $(VENV)/bin/pytest -q -rs tests/browser
 
 notebooks: $(STAMP)
 	$(VENV)/bin/pytest -q -p no:doctest $(XDIST) --nbval --nbval-current-env --nbval-sanitize-with notebooks/nbval-sanitize.cfg notebooks -o addopts="" -o testpaths=notebooks
