@@ -196,6 +196,13 @@ class SentenceModel:
         self._model = loaded
         self._lock = threading.Lock()
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled by name (a Ray actor, a process pool): the model loads again on first use."""
+        return {"model": self.model, "normalize": self.normalize, "device": self.device}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["model"], state["normalize"], state["device"])  # type: ignore[misc]
+
     def __repr__(self) -> str:
         return f"SentenceModel({self.model!r}{', normalize=True' if self.normalize else ''})"
 

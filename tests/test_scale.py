@@ -66,9 +66,9 @@ def _by_label(emb: ek.Embeddings, labels: list[str]) -> np.ndarray:
 
 def test_embed_sentences_matches_single_process(ray_cluster, lee_sentences, tmp_path):
     enc = ek.train.SentenceEncoder(batch_size=4)
+    want = enc.encode(lee_sentences)  # first here: the encoder then holds a result and a model
     out = ek.scale.embed(lee_sentences, enc, tmp_path / "s", batch_size=4, actors=1, progress=False)
     got = ek.load(out, format="parquet")
-    want = enc.encode(lee_sentences)
     assert sorted(got.labels) == sorted(want.labels)
     assert np.allclose(_by_label(got, want.labels), want.vectors, atol=1e-5)
     info = ek.scale.parquet_info(out)
@@ -85,6 +85,21 @@ def test_embed_images_matches_single_process(ray_cluster, tmp_path):
     got = ek.load(out)
     assert np.allclose(_by_label(got, want.labels), want.vectors, atol=1e-5)
     assert got.metadata.set_index(pd.Index(got.labels))["cls"][want.labels[3]] == digits.labels[3]
+
+
+def test_an_encoder_that_has_encoded_travels_by_name():
+    """Its last result knows its sentence model (a lock, a loaded model): neither travels."""
+    import pickle
+
+    from embedkit.encoders import SentenceModel
+    from embedkit.scale.batch import _Portable
+
+    model = SentenceModel("all-MiniLM-L6-v2", normalize=True)
+    back = pickle.loads(pickle.dumps(model))
+    assert (back.model, back.normalize, back._model) == ("all-MiniLM-L6-v2", True, None)
+    enc = ek.train.SentenceEncoder(batch_size=4)
+    enc.embeddings_ = ek.Embeddings(["a"], np.ones((1, 3)), encoder=model)
+    assert "embeddings_" not in pickle.loads(pickle.dumps(_Portable(enc, "sentences"))).state
 
 
 def test_doc2vec_travels_to_an_actor_and_infers_the_same():

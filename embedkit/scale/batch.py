@@ -95,7 +95,10 @@ class _Portable:
     def __init__(self, encoder: Any, kind: str) -> None:
         if kind == "images" and hasattr(encoder, "_backbone"):
             encoder._backbone()
-        skip = {"observers", "_stop_event"} | ({"_loaded"} if kind == "sentences" else set())
+        # the last result (embeddings_) is not needed to encode: it may be big, and its
+        # encoder reference holds a lock
+        skip = {"observers", "_stop_event", "embeddings_"}
+        skip |= {"_loaded"} if kind == "sentences" else set()
         self.cls = type(encoder)
         self.state = {k: v for k, v in vars(encoder).items() if k not in skip}
         self.name, self.kind = encoder_name(encoder), kind
