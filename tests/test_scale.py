@@ -243,6 +243,12 @@ def test_sharded_index_in_process_reopens_and_euclidean(clustered, tmp_path):
     queries = [f"v{i}" for i in range(7, 8000, 200)]
     assert _recall(index, emb, queries) >= 0.9
     assert index.labels_of([0, 7999]) == ["v0", "v7999"]
+    # a few ids are read one by one, many with Arrow's take; both across shard chunks
+    few, many = [7999, 0, 2000, 1999, 4321], np.arange(8000)[::-25]
+    assert index.labels_of(few) == [f"v{i}" for i in few]
+    assert index.labels_of(many) == [f"v{i}" for i in many]
+    with pytest.raises(IndexError, match=r"row ids must be in \[0, 8000\), got -1\.\.3"):
+        index.labels_of([3, -1])
     assert len(index.sample(100, seed=1)) == 100
 
 
