@@ -16,7 +16,7 @@ Parameters follow faiss's guidelines ("Guidelines to choose an index", faiss wik
 ``nlist`` a power of two near ``4·sqrt(n)`` with at least 39 training points per list,
 ``train_size = min(n, 40·nlist)`` (faiss asks for 39 to 256 per list), PQ with
 ``m = dim/4`` sub-quantizers of 8 bits (at most 64, a divisor of ``dim``; fewer bits
-when the sample is too small for 256 codes), and ``nprobe = max(32, nlist/32)``
+when the sample is too small for 256 codes), and ``nprobe = max(32, nlist/64)`` (recall@10 0.997 at 2M rows, bench_scale.py)
 (:func:`index_parameters`). With ``rerank`` (20 by default) the top ``rerank·k`` PQ
 candidates are scored exactly from the stored vectors, so the reported scores are exact
 and the recall is that of the candidate lists, not of the PQ codes.
@@ -81,7 +81,7 @@ def index_parameters(n: int, dim: int) -> dict[str, Any]:
     --------
     >>> p = index_parameters(2_000_000, 128)
     >>> p["factory"], p["nprobe"], p["train_size"]
-    ('IVF4096,PQ32', 128, 163840)
+    ('IVF4096,PQ32', 64, 163840)
     >>> index_parameters(100_000_000, 384)["factory"]
     'IVF32768,PQ64'
     """
@@ -99,7 +99,7 @@ def index_parameters(n: int, dim: int) -> dict[str, Any]:
         "m": m,
         "nbits": nbits,
         "opq": opq,
-        "nprobe": min(nlist, max(32, nlist // 32)),
+        "nprobe": min(nlist, max(32, nlist // 64)),
         "train_size": train_size,
         "factory": _factory(m, nlist, opq, nbits),
     }
