@@ -16,8 +16,9 @@ Parameters follow faiss's guidelines ("Guidelines to choose an index", faiss wik
 ``nlist`` a power of two near ``4·sqrt(n)`` with at least 39 training points per list,
 ``train_size = min(n, 40·nlist)`` (faiss asks for 39 to 256 per list), PQ with
 ``m = dim/4`` sub-quantizers of 8 bits (at most 64, a divisor of ``dim``; fewer bits
-when the sample is too small for 256 codes), and ``nprobe = max(32, nlist/64)`` (recall@10 0.997 at 2M rows, bench_scale.py)
-(:func:`index_parameters`). With ``rerank`` (20 by default) the top ``rerank·k`` PQ
+when the sample is too small for 256 codes), and ``nprobe = max(32, nlist/64)``
+(recall@10 0.997 at 2M rows, bench_scale.py; :func:`index_parameters`). With ``rerank``
+(20 by default) the top ``rerank·k`` PQ
 candidates are scored exactly from the stored vectors, so the reported scores are exact
 and the recall is that of the candidate lists, not of the PQ codes.
 
