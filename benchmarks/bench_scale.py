@@ -16,8 +16,8 @@ then through :func:`embedkit.scale.embed` with 1 and 2 actors on a local 2-CPU R
 cluster (cluster start not counted; actor start and Parquet writing counted).
 
 Run: ``.venv/bin/python benchmarks/bench_scale.py [--rows 2000000] [--dim 128]
-[--texts 1000]``. The machine description printed first includes the load average:
-numbers taken on a shared machine are upper bounds.
+[--texts N (default: all 7,495)] [--rounds 2]``. The machine description printed first
+includes the load average: numbers taken on a shared machine are upper bounds.
 """
 
 from __future__ import annotations
@@ -130,26 +130,38 @@ def bench_index(rows: int, dim: int, work: Path) -> None:
     print(f"label -> id lookup (a scan of the Arrow column): {scan_ms:.1f} ms")
 
 
-def bench_embed(n_texts: int, work: Path) -> None:
+def bench_embed(n_texts: int | None, work: Path, rounds: int) -> None:
     articles = ek.datasets.wiki_sample()  # token lists; passages of 60 tokens
     texts = [" ".join(a[i : i + 60]) for a in articles for i in range(0, len(a) - 59, 60)]
     texts = texts[:n_texts]
     enc = ek.train.SentenceEncoder(batch_size=64).load_model()
     enc.encode(texts[:64])  # warm up
-    t = time.perf_counter()
-    enc.encode(texts)
-    single = time.perf_counter() - t
-    print(f"embedding {len(texts)} paragraphs: one process {len(texts) / single:.1f} texts/s")
     ek.scale.local_cluster(num_cpus=2)
-    for actors in (1, 2):
-        out = work / f"emb{actors}"
+    took: dict[str, list[float]] = {"one process": [], "1 actor": [], "2 actors": []}
+    for r in range(rounds):  # alternate the three ways, so that drift hits each alike
         t = time.perf_counter()
-        ek.scale.embed(texts, enc, out, batch_size=64, actors=actors, progress=False)
-        took = time.perf_counter() - t
-        assert len(ek.load(out, format="parquet")) == len(texts)
+        enc.encode(texts)
+        took["one process"].append(time.perf_counter() - t)
+        for actors in (1, 2):
+            out = work / f"emb{actors}-{r}"
+            t = time.perf_counter()
+            ek.scale.embed(texts, enc, out, batch_size=64, actors=actors, progress=False)
+            took[f"{actors} actor" + ("s" if actors > 1 else "")].append(time.perf_counter() - t)
+            assert len(ek.load(out, format="parquet")) == len(texts)
+            shutil.rmtree(out)
+        print(f"  round {r + 1}: " + ", ".join(f"{k} {v[-1]:.1f} s" for k, v in took.items()))
+    single = float(np.median(took["one process"]))
+    print(
+        f"embedding {len(texts)} paragraphs (median of {rounds} alternating rounds): "
+        f"one process {len(texts) / single:.1f} texts/s"
+    )
+    for name in ("1 actor", "2 actors"):
+        ratios = [t / s - 1 for t, s in zip(took[name], took["one process"], strict=True)]
+        med = float(np.median(took[name]))
         print(
-            f"  Ray, {actors} actor(s): {len(texts) / took:.1f} texts/s, "
-            f"overhead {100 * (took / single - 1):+.0f} % against one process"
+            f"  Ray, {name}: {len(texts) / med:.1f} texts/s, overhead "
+            f"{100 * (med / single - 1):+.0f} % against one process (paired range "
+            f"{100 * min(ratios):+.0f} to {100 * max(ratios):+.0f} %)"
         )
 
 
@@ -157,7 +169,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=2_000_000)
     parser.add_argument("--dim", type=int, default=128)
-    parser.add_argument("--texts", type=int, default=1000)
+    parser.add_argument("--texts", type=int, default=None, help="default: every passage")
+    parser.add_argument("--rounds", type=int, default=2, help="alternating embedding rounds")
     parser.add_argument("--skip-index", action="store_true")
     parser.add_argument("--skip-embed", action="store_true")
     parser.add_argument("--build-child", nargs=2)
@@ -171,7 +184,7 @@ def main() -> None:
         if not args.skip_index:
             bench_index(args.rows, args.dim, work)
         if not args.skip_embed:
-            bench_embed(args.texts, work)
+            bench_embed(args.texts, work, args.rounds)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -118,6 +118,40 @@ def test_doc2vec_travels_to_an_actor_and_infers_the_same():
     assert np.array_equal(got, want.vectors)
 
 
+def test_embed_shares_the_cluster_cpus_and_reads_parquet(ray_cluster, tmp_path):
+    """One actor on the 2-CPU cluster runs torch on 2 threads, two actors on 1 each.
+
+    With one thread, one actor took 68 % longer than the single process (bench_scale.py).
+    The pool reserves one CPU in all (``actor_cpus``): a ``read_parquet`` data set, read
+    by one-CPU tasks, never got read while two actors held both CPUs.
+    """
+
+    class Threads:  # an encoder whose vectors say how many torch threads made them
+        def encode(self, texts):
+            import torch
+
+            n = len(texts)
+            return ek.Embeddings(
+                [str(i) for i in range(n)], np.full((n, 2), torch.get_num_threads())
+            )
+
+    frame = pd.DataFrame({"label": list("abcd"), "text": ["w x", "x y", "y z", "z w"]})
+    frame.to_parquet(tmp_path / "in.parquet")
+    parquet = ray_cluster.data.read_parquet(str(tmp_path / "in.parquet"))
+    for name, data, kwargs, threads in (
+        ("one", list(frame.text), {"actors": 1}, 2),
+        ("parquet", parquet, {"actors": 2}, 1),
+        ("chosen", list(frame.text), {"actors": 1, "workers": 1}, 1),
+    ):
+        out = ek.scale.embed(
+            data, Threads(), tmp_path / name, batch_size=2, progress=False, **kwargs
+        )
+        got = ek.load(out, format="parquet")
+        assert len(got) == 4 and set(got.vectors[:, 0].tolist()) == {threads}, name
+    with pytest.raises(ValueError, match="workers must be a positive integer"):
+        ek.scale.embed(["a"], Threads(), tmp_path / "x", workers=0, progress=False)
+
+
 def test_embed_takes_embedkit_encoders_only(ray_cluster, tmp_path):
     with pytest.raises(TypeError, match="not an embedkit encoder"):
         ek.scale.embed(["a"], object(), tmp_path / "x", progress=False)

@@ -46,7 +46,7 @@ import numpy as np
 from .._deps import require
 from ..io._parquet import to_table
 
-__all__ = ["embed", "encode_values", "encoder_kind"]
+__all__ = ["actor_cpus", "embed", "encode_values", "encoder_kind"]
 
 
 def encoder_kind(encoder: Any) -> str:
@@ -123,7 +123,13 @@ def encoder_name(encoder: Any) -> str:
 class _EncodeBatches:
     """The actor: loads the model once in ``__init__``, encodes a batch per call."""
 
-    def __init__(self, portable: _Portable, kind: str, column: str, label: str, keep: Any) -> None:
+    def __init__(
+        self, portable: _Portable, kind: str, column: str, label: str, keep: Any, threads: int = 1
+    ) -> None:
+        if kind != "documents":  # torch encoders: one thread per reserved CPU
+            import torch
+
+            torch.set_num_threads(int(threads))
         self.encoder, self.kind, self.column = portable.restore(), kind, column
         self.label_column, self.keep, self.name = label, list(keep), portable.name
         if kind == "sentences" and hasattr(self.encoder, "load_model"):
@@ -173,6 +179,7 @@ def embed(
     keep: Sequence[str] = (),
     batch_size: int = 256,
     actors: int = 2,
+    workers: int | None = None,
     num_gpus: float | None = None,
     rows_per_file: int | None = None,
     progress: bool = True,
@@ -202,6 +209,13 @@ def embed(
         Rows per call of an actor.
     actors : int
         Size of the actor pool (one model per actor).
+    workers : int, optional
+        Threads in each actor (torch's thread count), as ``workers`` means in every
+        embedkit trainer. Default: the cluster's CPUs shared among the actors, at least 1
+        (one actor on a 2-CPU machine uses both, as the single-process encoder does; with
+        one thread it took 68 % longer); 1 with ``num_gpus``. The CPUs Ray reserves for
+        the pool leave one free for the tasks that read and write (with every CPU held by
+        actors, a ``read_parquet`` data set never gets read): :func:`actor_cpus`.
     num_gpus : float, optional
         GPUs per actor (on a cluster with GPUs; the encoder's ``device="auto"`` uses them).
     rows_per_file : int, optional
@@ -222,7 +236,9 @@ def embed(
             "Ray is not started: call ray.init(num_cpus=2, include_dashboard=False) for a "
             "local cluster, or ray.init(address=...) to join a real one"
         )
-    for name, value in (("batch_size", batch_size), ("actors", actors)):
+    for name, value in (("batch_size", batch_size), ("actors", actors), ("workers", workers)):
+        if value is None:
+            continue
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ValueError(f"{name} must be a positive integer, got {value!r}")
     kind = encoder_kind(encoder)
@@ -231,8 +247,25 @@ def embed(
     ctx.enable_progress_bars = bool(progress)
     ctx.execution_options.preserve_order = True
     with _ray_data_logs(progress):
+        cpus = float(ray.cluster_resources().get("CPU", 1))
+        if workers is None:
+            workers = 1 if num_gpus else max(1, int(cpus) // actors)
         return _run(ray, data, encoder, kind, output, column, label_column, keep, batch_size,
-                    actors, num_gpus, rows_per_file)  # fmt: skip
+                    actors, workers, actor_cpus(cpus, actors, workers), num_gpus,
+                    rows_per_file)  # fmt: skip
+
+
+def actor_cpus(cluster_cpus: float, actors: int, workers: int) -> float:
+    """The CPUs Ray reserves for each actor: its threads, leaving one CPU for reading.
+
+    Ray Data reads (``read_parquet``, ``read_images``) and writes in tasks of one CPU
+    each; a pool that reserved every CPU would wait for input forever. So the pool
+    reserves at most ``cluster_cpus - 1`` in all (actors run their threads regardless).
+
+    >>> actor_cpus(2, actors=2, workers=1), actor_cpus(2, 1, 2), actor_cpus(64, 4, 8)
+    (0.5, 1.0, 8.0)
+    """
+    return round(min(float(workers), max(cluster_cpus - 1.0, 0.0) / actors), 4)
 
 
 @contextlib.contextmanager
@@ -259,6 +292,8 @@ def _run(
     keep: Sequence[str],
     batch_size: int,
     actors: int,
+    workers: int,
+    num_cpus: float,
     num_gpus: float | None,
     rows_per_file: int | None,
 ) -> Path | str:
@@ -269,11 +304,18 @@ def _run(
             raise ValueError(f"the data set has no column {needed!r}; it has {ds.columns()}")
     mapped = ds.map_batches(
         _EncodeBatches,
-        fn_constructor_args=(_Portable(encoder, kind), kind, column, label_column, tuple(keep)),
+        fn_constructor_args=(
+            _Portable(encoder, kind),
+            kind,
+            column,
+            label_column,
+            tuple(keep),
+            workers,
+        ),
         batch_size=batch_size,
         batch_format="numpy",
         compute=ray.data.ActorPoolStrategy(size=actors),
-        num_cpus=1,
+        num_cpus=num_cpus,
         num_gpus=num_gpus,
     )
     # each block carries its schema (label, vector[dim], the metadata: encoder, dim),
