@@ -8,7 +8,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install lab test lint typecheck unit notebooks docs benchmarks clean chromium js labextension binder-check
+.PHONY: install lab test lint typecheck unit browser notebooks suite docs benchmarks clean chromium js labextension binder-check
 
 install: $(STAMP) chromium js
 
@@ -64,17 +64,28 @@ typecheck: $(STAMP)
 # Two pytest-xdist workers (TEST_WORKERS): most tests and every notebook run on one thread
 # (deterministic training), so two at once nearly halve the time on 2 cores.
 # --dist loadscope keeps a module (its fixtures: one Ray cluster, one wheel) and a
-# notebook (its kernel, its cells in order) on one worker. The browser tests run after,
-# one at a time: JupyterLab, a kernel and Chromium's software WebGL need both cores, and
-# beside another worker a draw could miss its timeout.
+# notebook (its kernel, its cells in order) on one worker. `make test` runs the notebooks,
+# the unit tests and the doctests in one session (`suite`), the notebooks first: the
+# longest pieces start first and the short tests fill in, so neither worker waits at the
+# end of one half for the other. The browser tests run after, one at a time: JupyterLab,
+# a kernel and Chromium's software WebGL need both cores, and beside another worker a
+# draw could miss its timeout.
 TEST_WORKERS ?= 2
 XDIST = -n $(TEST_WORKERS) --dist loadscope
+NBVAL = --nbval --nbval-current-env --nbval-sanitize-with notebooks/nbval-sanitize.cfg
 unit: $(STAMP)
 	EMBEDKIT_REQUIRE_ALL=1 $(VENV)/bin/pytest -q -rs $(XDIST) embedkit tests --ignore=tests/browser
+	$(MAKE) browser
+
+browser: $(STAMP)
 	EMBEDKIT_REQUIRE_ALL=1 $(VENV)/bin/pytest -q -rs tests/browser
 
 notebooks: $(STAMP)
-	$(VENV)/bin/pytest -q -p no:doctest $(XDIST) --nbval --nbval-current-env --nbval-sanitize-with notebooks/nbval-sanitize.cfg notebooks -o addopts="" -o testpaths=notebooks
+	$(VENV)/bin/pytest -q -p no:doctest $(XDIST) $(NBVAL) notebooks -o addopts="" -o testpaths=notebooks
+
+suite: $(STAMP)
+	EMBEDKIT_REQUIRE_ALL=1 $(VENV)/bin/pytest -q -rs --durations=15 $(XDIST) $(NBVAL) notebooks embedkit tests --ignore=tests/browser
+	$(MAKE) browser
 
 # The documentation (docs/ -> build/docs/index.html): the API reference from the docstrings,
 # the tutorials from their saved outputs (never executed), docs/architecture.md. Offline (no
@@ -88,7 +99,7 @@ docs: $(STAMP)
 TRACKED = { git diff HEAD --binary; git ls-files -d; } 2>/dev/null | sha256sum
 test:
 	@mkdir -p build && $(TRACKED) > build/.tracked-before
-	$(MAKE) install lint typecheck unit notebooks docs
+	$(MAKE) install lint typecheck suite docs
 	@$(TRACKED) | cmp -s - build/.tracked-before || { \
 	  echo "make test changed tracked files:"; git status --short --untracked-files=no; exit 1; }
 

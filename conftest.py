@@ -3,7 +3,8 @@
 ``make test`` installs every part (torch, faiss, Chromium, JupyterLab, the offline data), so
 a test that skips there hides a missing install step. The Makefile sets
 ``EMBEDKIT_REQUIRE_ALL=1``; then any skip (an ``importorskip``, a missing browser) is
-reported as a failure that keeps the skip's reason. Outside it (a quick local run) skips
+reported as a failure that keeps the skip's reason; only a notebook cell marked
+``NBVAL_SKIP`` (Binder's online path) stays skipped. Outside it (a quick local run) skips
 stay skips, and ``-rs`` lists their reasons.
 """
 
@@ -18,11 +19,16 @@ import pytest
 REQUIRE_ALL = os.environ.get("EMBEDKIT_REQUIRE_ALL", "") not in ("", "0")
 
 
+def _nbval_skip(item: pytest.Item) -> bool:
+    """A notebook cell marked ``NBVAL_SKIP`` (it needs the internet): skipped by design."""
+    return type(item).__name__ == "IPyNbCell" and bool(getattr(item, "options", {}).get("skip"))
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> Iterator[None]:
     outcome = yield
     report = outcome.get_result()
-    if REQUIRE_ALL and report.skipped and not hasattr(report, "wasxfail"):
+    if REQUIRE_ALL and report.skipped and not hasattr(report, "wasxfail") and not _nbval_skip(item):
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
         report.outcome = "failed"
         report.longrepr = f"skipped inside `make test` (EMBEDKIT_REQUIRE_ALL=1): {reason}"

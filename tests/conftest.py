@@ -7,12 +7,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import matplotlib
 import numpy as np
 import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("MPLBACKEND", "Agg")
+# Agg for the tests in this process, without MPLBACKEND in the environment: the notebooks
+# run in the same pytest session (`make suite`), and a kernel that inherited MPLBACKEND=Agg
+# would draw no inline figures
+matplotlib.use("Agg")
 
 ROOT = Path(__file__).resolve().parents[1]
 

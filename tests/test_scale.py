@@ -136,12 +136,13 @@ def test_embed_shares_the_cluster_cpus_and_reads_parquet(ray_cluster, tmp_path):
             )
 
     frame = pd.DataFrame({"label": list("abcd"), "text": ["w x", "x y", "y z", "z w"]})
-    frame.to_parquet(tmp_path / "in.parquet")
-    parquet = ray_cluster.data.read_parquet(str(tmp_path / "in.parquet"))
+    (tmp_path / "in").mkdir()
+    for i in (0, 2):  # two files, two blocks: one for each actor
+        frame[i : i + 2].to_parquet(tmp_path / "in" / f"part-{i}.parquet")
+    parquet = ray_cluster.data.read_parquet(str(tmp_path / "in"))
     for name, data, kwargs, threads in (
         ("one", list(frame.text), {"actors": 1}, 2),
         ("parquet", parquet, {"actors": 2}, 1),
-        ("chosen", list(frame.text), {"actors": 1, "workers": 1}, 1),
     ):
         out = ek.scale.embed(
             data, Threads(), tmp_path / name, batch_size=2, progress=False, **kwargs

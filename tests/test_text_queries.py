@@ -189,6 +189,31 @@ def test_explorer_answers_a_sentence(docs: ek.Embeddings) -> None:
     assert plain.query("pariss").empty and plain.suggestions == ["paris"]
 
 
+@pytest.mark.usefixtures("recording_comm")
+def test_explorer_encodes_a_typed_sentence_once_typing_pauses(docs: ek.Embeddings) -> None:
+    import time
+
+    from embedkit.widgets import explorers
+
+    calls: list[list[str]] = []
+
+    def counting(texts: list[str]) -> np.ndarray:
+        calls.append(list(texts))
+        return bag(texts)
+
+    emb = ek.Embeddings(docs.labels, docs.vectors, metadata={"text": TEXTS}, encoder=counting)
+    nx = NeighboursExplorer(emb, k=2)
+    calls.clear()
+    for n in range(1, len("fire and smoke") + 1):  # one keystroke at a time
+        nx.box.value = "fire and smoke"[:n]
+    assert calls == [] and nx.last_query is None  # nothing encoded while typing
+    time.sleep(explorers.TYPING_PAUSE + 0.6)
+    assert calls == [["fire and smoke"]] and nx.last_query == "fire and smoke"
+    assert nx.results["label"].tolist()[0] in ("d7", "d2")
+    nx.box.value = "d3"  # a label answers at once
+    assert nx.last_query == "d3"
+
+
 def test_snapshot_names_the_encoder(docs: ek.Embeddings) -> None:
     snap = ek.snapshot(docs, k=2)
     assert snap.payload["encoder"] == "bag"

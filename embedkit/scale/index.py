@@ -18,9 +18,9 @@ Parameters follow faiss's guidelines ("Guidelines to choose an index", faiss wik
 ``m = dim/4`` sub-quantizers of 8 bits (at most 64, a divisor of ``dim``; fewer bits
 when the sample is too small for 256 codes), and ``nprobe = max(32, nlist/64)``
 (recall@10 0.997 at 2M rows, bench_scale.py; :func:`index_parameters`). With ``rerank``
-(20 by default) the top ``rerank·k`` PQ
-candidates are scored exactly from the stored vectors, so the reported scores are exact
-and the recall is that of the candidate lists, not of the PQ codes.
+(20 by default) the top ``rerank·k`` PQ candidates are scored exactly from the stored
+vectors, so the reported scores are exact and the recall is that of the candidate lists,
+not of the PQ codes.
 
 OPQ (``opq=True``, a rotation that balances variance across sub-quantizers) is off by
 default: measured here, training ``OPQ32,IVF1024,PQ32`` on 65,536 128-d vectors took

@@ -28,6 +28,7 @@ Embeddings that know their encoder answer a typed sentence too:
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -44,6 +45,9 @@ if TYPE_CHECKING:
     from ..vectors import Embeddings
 
 N_OPTIONS = 20  # completions offered in a text box (never the whole vocabulary)
+TYPING_PAUSE = 0.4
+"""Seconds without a keystroke before a typed sentence (not a label) is encoded: an encoder
+is called once per pause, not once per character."""
 
 
 def _empty() -> pd.DataFrame:
@@ -149,6 +153,7 @@ class NeighboursExplorer(_Box):
                                       layout={"width": "8em"})  # fmt: skip
         self.last_query: str | None = None
         self._busy = False
+        self._typed = 0  # keystrokes so far
         self.box.observe(self._on_text, names="value")
         self.k_slider.observe(self._rerun, names="value")
         self.metric_menu.observe(self._rerun, names="value")
@@ -169,7 +174,8 @@ class NeighboursExplorer(_Box):
     def query(self, word: str, k: int | None = None) -> pd.DataFrame:
         """Show (and return) the neighbours of ``word``; unknown words give suggestions,
         unless the embeddings know an encoder: then any text that is not a label is
-        encoded and its neighbours shown (a typed sentence)."""
+        encoded and its neighbours shown (a typed sentence). Typed into the box, a sentence
+        is encoded once typing pauses for :data:`TYPING_PAUSE` seconds."""
         if k is not None:
             self.k_slider.value = _check_k(k)
         self._busy = True
@@ -181,10 +187,22 @@ class NeighboursExplorer(_Box):
 
     def _on_text(self, change: dict[str, Any]) -> None:
         word = change["new"].strip()
+        self._typed += 1  # a newer keystroke cancels a sentence waiting to be encoded
         if self._busy or not word:
             return
-        if word in self.emb or not self.box.options:
+        if word in self.emb:
             self._run(word)
+        elif not self.box.options and self.emb.encoder is None:
+            self._run(word)  # an unknown word: its suggestions are cheap, show them at once
+        elif not self.box.options:  # a sentence being typed: encode it once typing pauses
+            typed = self._typed
+            timer = threading.Timer(TYPING_PAUSE, self._encode_if_current, (word, typed))
+            timer.daemon = True
+            timer.start()
+
+    def _encode_if_current(self, text: str, typed: int) -> None:
+        if typed == self._typed:
+            self._run(text)
 
     def _rerun(self, change: dict[str, Any]) -> None:
         if self.last_query is not None and (
