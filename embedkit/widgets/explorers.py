@@ -190,10 +190,8 @@ class NeighboursExplorer(_Box):
         self._typed += 1  # a newer keystroke cancels a sentence waiting to be encoded
         if self._busy or not word:
             return
-        if word in self.emb:
-            self._run(word)
-        elif not self.box.options and self.emb.encoder is None:
-            self._run(word)  # an unknown word: its suggestions are cheap, show them at once
+        if word in self.emb or (not self.box.options and self.emb.encoder is None):
+            self._run(word)  # a label, or an unknown word whose suggestions are cheap
         elif not self.box.options:  # a sentence being typed: encode it once typing pauses
             typed = self._typed
             timer = threading.Timer(TYPING_PAUSE, self._encode_if_current, (word, typed))
