@@ -32,3 +32,23 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
         report.outcome = "failed"
         report.longrepr = f"skipped inside `make test` (EMBEDKIT_REQUIRE_ALL=1): {reason}"
+
+
+# Scopes that each start a local Ray cluster. Under `--dist loadscope` they share one scope
+# (so one xdist worker runs them one after the other): two clusters at once on 2 cores
+# took minutes to start (a 117 s fixture setup in CI), and a Ray cluster uses every core.
+RAY_SCOPES = ("notebooks/07-beyond-one-machine.ipynb", "tests/test_scale.py")
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """``--dist loadscope`` with the Ray scopes merged into one (see ``RAY_SCOPES``)."""
+    if config.getoption("dist", None) != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class OneRayAtATime(LoadScopeScheduling):  # type: ignore[misc]
+        def _split_scope(self, nodeid: str) -> str:
+            scope = super()._split_scope(nodeid)
+            return "ray" if scope in RAY_SCOPES else scope
+
+    return OneRayAtATime(config, log)

@@ -17,12 +17,13 @@ everything once the total ``--budget`` is spent. The table says which.
 
 ``--n`` measures the live layouts instead (issue 12): t-SNE and UMAP as embedkit runs them
 now (PCA start handed over at once, faiss exact neighbours, both cores, openTSNE FFT with
-125 + 275 iterations, umap-learn's epochs from the PCA start) beside the old settings
-(openTSNE's defaults: Annoy neighbours, 250 + 500 iterations, one thread; umap-learn
-seeded, one thread, spectral start). For each: seconds to the first frame (the old ones
-show nothing before the end), total seconds, and neighbour preservation: the fraction of
-each point's 10 cosine neighbours in the original space that are among its 10 nearest
-in 2-D, over 1,000 seeded sampled points. numba compiles before the clock.
+125 + 275 iterations, umap-learn's epochs from the PCA start, and from 10,000 points the
+large-map defaults: perplexity 10; UMAP with 10 neighbours, min_dist 0, 3 negative
+samples) beside the old settings (openTSNE's defaults: Annoy neighbours, 250 + 500
+iterations, one thread; umap-learn seeded, one thread, spectral start). For each: seconds
+to the first frame (the old ones show nothing before the end), total seconds, and
+neighbour preservation: the fraction of each point's 10 cosine neighbours in the
+original space that are among its 10 nearest in 2-D, over 1,000 seeded sampled points. numba compiles before the clock.
 
     python benchmarks/bench_layouts.py --n 100000     # ~15 minutes on 2 cores
     python benchmarks/bench_layouts.py --n 20000 [--no-old]

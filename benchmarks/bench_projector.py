@@ -14,7 +14,8 @@ kernel and page:
   ``--glove`` adds a GloVe case with real words (``ek.datasets.glove()``, the first ``n``
   rows, at most 400,000, PCA coordinates computed in the setup cell, the same for both;
   the words are embedkit's map labels).
-  A setup cell (imports, data) runs first and is not timed.
+  A setup cell (imports, data) runs first and is not timed: ``import jscatter`` for one,
+  ``ek.Projector`` (which imports embedkit's widget module) for the other.
 * **First frame.** From the moment the measured cell is sent (``notebook:run-cell``, timed
   in the page) to the first animation frame in which the library's scatter canvas is
   *drawn*: a 2D ``drawImage`` copy of it (down-scaled to at most 400 px wide) has at least
@@ -125,13 +126,25 @@ PAGE_TOOLS = """() => {
       const cell = nb.widgets[index].node;
       bench.result = null;
       const t0 = performance.now();
+      // phases: when the kernel's messages for this cell arrive (iopub, page clock)
+      const seen = {};
+      const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+      const onMsg = (_, msg) => {
+        const type = msg.header.msg_type;
+        if (!(type in seen)) seen[type] = performance.now() - t0;
+      };
+      kernel.iopubMessage.connect(onMsg);
       const tick = () => {
         const out = cell.querySelector(".jp-OutputArea");
         const canvas = out && scatterCanvas(out, lib);
         const px = canvas ? inked(canvas) : 0;
         if (px >= 10) {
           bench.target = canvas;
-          bench.result = { ms: performance.now() - t0, px };
+          kernel.iopubMessage.disconnect(onMsg);
+          const root = out.querySelector(".embedkit-projector");
+          const view = root ? Number(root.dataset.drawMs) : null;
+          const render = root ? performance.now() - t0 - view : null;
+          bench.result = { ms: performance.now() - t0, px, seen, render, view };
         } else requestAnimationFrame(tick);
       };
       requestAnimationFrame(tick);
@@ -174,6 +187,8 @@ class Run:
     ticks: int  # requestAnimationFrame callbacks during the gestures
     seconds: float  # length of the gesture window (page clock)
     canvas: tuple[int, int]  # the scatter canvas, pixels
+    view_ms: float | None = None  # embedkit: from its view's render() to drawn (data-draw-ms)
+    phases: str = ""  # when the cell's kernel messages arrived (and embedkit's render began)
 
     @property
     def fps(self) -> float:
@@ -201,6 +216,7 @@ def cells(lib: str, n: int, glove: bool = False) -> list[str]:
         if not glove:
             data += "import embedkit as ek\n"
             data += "emb = ek.Embeddings([f'p{i}' for i in range(len(xy))], xy)\n"
+        data += "ek.Projector  # import the widget module here, as jupyter-scatter's import\n"
         show = f"ek.Projector(emb, method=xy, labels=True, height={HEIGHT})"
     else:
         data += "import jscatter\n"
@@ -313,13 +329,25 @@ def measure_cell(
     page.evaluate(f"window.__bench.runAndWatch({index}, {lib!r})")
     page.wait_for_function("window.__bench.result", polling=100, timeout=timeout_ms)
     first = page.evaluate("window.__bench.result")
+    seen = {
+        k: v
+        for k, v in first.get("seen", {}).items()
+        if k in ("comm_open", "display_data", "execute_result")
+    }
+    phases = ", ".join(
+        f"{k} {v / 1000:.2f} s" for k, v in sorted(seen.items(), key=lambda kv: kv[1])
+    )
+    if first.get("render") is not None:
+        phases += f", render {first['render'] / 1000:.2f} s"
+    view_ms = first.get("view")
     page.wait_for_function(RAN.format(index), polling=100, timeout=timeout_ms)
     h.wait_idle(page, timeout=timeout_ms)
     page.wait_for_timeout(rest_ms)
     size = page.evaluate("window.__bench.box()")[4:]
     counts = drive(page, seconds)
     return Run(lib, n, float(first["ms"]), int(counts["draws"]), int(counts["ticks"]),
-               counts["ms"] / 1000, (int(size[0]), int(size[1])))  # fmt: skip
+               counts["ms"] / 1000, (int(size[0]), int(size[1])),
+               view_ms if lib == "embedkit" else None, phases)  # fmt: skip
 
 
 def harness() -> Any:
@@ -417,10 +445,13 @@ def main(argv: list[str] | None = None) -> None:
                 for lib in LIBS if r % 2 == 0 else LIBS[::-1]:
                     run = measure(browser, lab, h, lib, n, glove=glove, seconds=args.seconds)
                     runs[lib].append(run)
+                    inview = "" if run.view_ms is None else f" (view {run.view_ms / 1000:.2f} s)"
                     print(
-                        f"  {lib:<16} first frame {run.first_frame_ms / 1000:6.2f} s   pan/zoom "
+                        f"  {lib:<16} first frame {run.first_frame_ms / 1000:6.2f} s{inview}"
+                        "   pan/zoom "
                         f"{run.fps:5.1f} fps ({run.draws} redraws in {run.seconds:.1f} s; "
-                        f"requestAnimationFrame {run.raf_fps:.1f}/s)",
+                        f"requestAnimationFrame {run.raf_fps:.1f}/s)"
+                        + (f"\n{'':19}arrived: {run.phases}" if run.phases else ""),
                         flush=True,
                     )
             _report(label, runs)

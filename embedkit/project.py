@@ -26,7 +26,9 @@ from ._optimise import (
     Callback,
     LayoutFrame,
     cores,
+    default_perplexity,
     tsne_steps,
+    umap_defaults,
     umap_steps,
 )
 
@@ -233,7 +235,7 @@ def tsne_layout(
     X: Any,
     *,
     seed: int = 0,
-    perplexity: float = 30.0,
+    perplexity: float | None = None,
     metric: str = "cosine",
     backend: str = "auto",
     n_jobs: int | None = None,
@@ -251,6 +253,8 @@ def tsne_layout(
     blocked search, openTSNE's affinities, then ``early_exaggeration_iter`` iterations
     with exaggeration 12 and ``n_iter`` without (FFT-accelerated from 10,000 points).
     ``progress``, ``callback`` and ``every`` are those of :func:`layout`.
+    ``perplexity=None`` is 30 below 10,000 points and 10 from there (faster and keeps more
+    neighbours on large maps; measured in :func:`default_perplexity`).
 
     ``n_jobs=None`` uses every core. openTSNE's FFT gradient sums in a fixed order, so
     the layout is the same for a seed with any ``n_jobs`` on one machine (``n_jobs=1``
@@ -261,6 +265,7 @@ def tsne_layout(
     has no progress or callback. Other keyword arguments go to the backend.
     """
     X = _matrix(X)
+    perplexity = default_perplexity(X.shape[0]) if perplexity is None else perplexity
     _check_perplexity(X.shape[0], perplexity)
     which = _tsne_backend(backend)
     if which == "opentsne":
@@ -290,33 +295,39 @@ def umap_layout(
     X: Any,
     *,
     seed: int = 0,
-    n_neighbors: int = 15,
-    min_dist: float = 0.1,
+    n_neighbors: int | None = None,
+    min_dist: float | None = None,
     metric: str = "cosine",
     n_epochs: int | None = None,
     n_jobs: int | None = None,
     progress: bool = False,
     callback: Callback | None = None,
     every: float = 0.5,
+    negative_sample_rate: int | None = None,
 ) -> np.ndarray:
     """UMAP (umap-learn, ``embedkit[umap]``) from the PCA start, epoch by epoch.
 
     Exact neighbours by embedkit's blocked search (cosine or euclidean), umap-learn's
     fuzzy graph, then its SGD epochs (``n_epochs``: 500 up to 10,000 points, else 200);
-    ``progress``, ``callback`` and ``every`` are those of :func:`layout`.
+    ``progress``, ``callback`` and ``every`` are those of :func:`layout`. ``None`` for
+    ``n_neighbors``, ``min_dist`` and ``negative_sample_rate`` takes
+    :func:`umap_defaults`: umap-learn's 15, 0.1 and 5 below 10,000
+    points, 10, 0.0 and 3 from there (faster and keeps more neighbours on large maps).
     ``n_jobs=None`` runs the epochs on every core; their updates then race, so a seed no
     longer fixes the layout. ``n_jobs=1`` is bit-for-bit repeatable and slower (see
     the README's numbers from ``benchmarks/bench_layouts.py``).
     """
     X = _matrix(X)
-    if X.shape[0] <= n_neighbors:
+    n = X.shape[0]
+    k = umap_defaults(n)["n_neighbors"] if n_neighbors is None else n_neighbors
+    if n <= k:
         raise ValueError(
-            f"UMAP with n_neighbors={n_neighbors} needs more than {n_neighbors} points; "
-            f"got {X.shape[0]}. Pass a smaller n_neighbors or use method='pca'"
+            f"UMAP with n_neighbors={k} needs more than {k} points; "
+            f"got {n}. Pass a smaller n_neighbors or use method='pca'"
         )
     return umap_steps(
         X, start_layout(X, metric, seed), seed=seed, n_neighbors=n_neighbors, min_dist=min_dist,
-        metric=metric,
+        metric=metric, negative_sample_rate=negative_sample_rate,
         n_epochs=n_epochs, n_jobs=n_jobs, callback=callback, every=every, progress=progress,
     )  # fmt: skip
 

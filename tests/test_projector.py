@@ -20,6 +20,7 @@ import embedkit as ek
 from embedkit.widgets import projector as projector_mod
 from embedkit.widgets._serialize import array_to_wire, png_bytes, wire_to_array
 from embedkit.widgets.projector import Projector, link, mimebundle
+from embedkit.widgets.snapshot import snapshot
 
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -511,3 +512,30 @@ def test_live_layout_snapshot_and_blocking_mode(words) -> None:
     q = Projector(words[:200], method="tsne", live=False, layout_kwargs={"perplexity": 10,
                   "n_iter": 20, "early_exaggeration_iter": 10})  # fmt: skip
     assert q.layout_status == {} and not q.layout_running and q.coords.shape == (200, 2)
+
+
+def test_static_pictures_draw_the_top_labels_without_overlap() -> None:
+    """The PNG fallbacks (live projector, snapshot, timeline) carry map labels: dark text
+    pixels appear only with labels on, and the placement keeps boxes apart."""
+    import io
+
+    import matplotlib.image as mpimg
+
+    from embedkit.widgets import _projector_data as pdata
+
+    def pixels(png: bytes) -> np.ndarray:
+        return mpimg.imread(io.BytesIO(png), format="png")[:, :, :3]
+
+    def changed(a: bytes, b: bytes) -> int:  # pixels that differ: the labels' text
+        return int((np.abs(pixels(a) - pixels(b)).max(axis=2) > 0.2).sum())
+
+    xy = np.array([[-1, -1], [1, 1], [0, 0], [-0.5, 0.6]], dtype=np.float32)
+    words = ["alpha", "beta", "gamma", "<b>delta</b>"]
+    plain = pdata.static_png(xy, None)
+    assert changed(plain, pdata.static_png(xy, None, labels=(np.arange(4), words))) > 60
+    emb = ek.Embeddings(words, np.eye(4) + 0.1)
+    bare, named = snapshot(emb, method=xy, labels=False), snapshot(emb, method=xy)
+    assert changed(bare.png(), named.png()) > 60
+    # greedy placement: importance order first, a box that would overlap is dropped
+    px, py = np.array([10.0, 14.0, 10.0, 300.0]), np.array([20.0, 22.0, 60.0, 20.0])
+    assert pdata.place_labels(px, py, ["one", "two", "three", "cut"], (200, 100)) == [0, 2]

@@ -164,12 +164,14 @@ def _check_live(method: str, n: int, kwargs: dict[str, Any]) -> None:
     from .. import project
 
     if method == "tsne":  # find_spec: the heavy imports happen in the thread, not the cell
-        project._check_perplexity(n, kwargs.get("perplexity", 30.0))
+        given = kwargs.get("perplexity")
+        project._check_perplexity(n, project.default_perplexity(n) if given is None else given)
         if kwargs.get("backend", "auto") not in ("auto", "opentsne") or not find_spec("openTSNE"):
             raise ValueError("a live t-SNE needs openTSNE: pip install 'embedkit[tsne]'")
-    elif n <= kwargs.get("n_neighbors", 15):
-        raise ValueError(
-            f"UMAP with n_neighbors={kwargs.get('n_neighbors', 15)} needs more than "
-            f"{kwargs.get('n_neighbors', 15)} points; got {n}. Pass a smaller n_neighbors "
-            "or use method='pca'"
-        )
+    else:
+        k = kwargs.get("n_neighbors") or project.umap_defaults(n)["n_neighbors"]
+        if n <= k:
+            raise ValueError(
+                f"UMAP with n_neighbors={k} needs more than {k} points; got {n}. Pass a "
+                "smaller n_neighbors or use method='pca'"
+            )

@@ -16,6 +16,8 @@ Examples
 from __future__ import annotations
 
 import re
+from importlib.util import find_spec
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -257,13 +259,74 @@ def _rgb(hexcolor: str) -> tuple[int, int, int]:
     return int(hexcolor[1:3], 16), int(hexcolor[3:5], 16), int(hexcolor[5:7], 16)
 
 
+PNG_LABELS = 30  # the most labels a static picture draws (the most important that fit)
+PNG_CHAR, PNG_LINE = 5.0, 10.0  # a 7-point label's width per character and height, px
+
+
+def place_labels(
+    px: np.ndarray, py: np.ndarray, text: list[str], size: tuple[float, float],
+    most: int = PNG_LABELS,
+) -> list[int]:  # fmt: skip
+    """Greedy label placement for a static picture, as the live view does it: candidates in
+    importance order (``px``, ``py``: their anchor points in pixels, y down; ``text``: their
+    labels), each box to the right of its point, kept only if it lies inside ``size`` and
+    overlaps no box kept before; at most ``most``. Returns the kept candidates' positions.
+
+    >>> place_labels(np.array([10.0, 12, 10]), np.array([10.0, 11, 40]), ["a", "b", "c"],
+    ...              (100, 100))
+    [0, 2]
+    """
+    w, h = size
+    boxes: list[tuple[float, float, float, float]] = []
+    kept: list[int] = []
+    pad = 2.0
+    for q, (x, y, s) in enumerate(zip(px.tolist(), py.tolist(), text, strict=True)):
+        if len(kept) >= most:
+            break
+        x0, y0 = x + 3, y - PNG_LINE / 2
+        x1, y1 = x0 + PNG_CHAR * len(s), y0 + PNG_LINE
+        if not (x0 >= 0 and x1 <= w and y0 >= 0 and y1 <= h):
+            continue
+        if any(x0 - pad < b[2] and x1 + pad > b[0] and y0 - pad < b[3] and y1 + pad > b[1]
+               for b in boxes):  # fmt: skip
+            continue
+        boxes.append((x0, y0, x1, y1))
+        kept.append(q)
+    return kept
+
+
+def draw_png_labels(ax: Any, coords: np.ndarray, labels: tuple[np.ndarray, list[str]] | None,
+                    most: int = PNG_LABELS) -> None:  # fmt: skip
+    """Label a matplotlib axes' points (limits already set): ``labels`` is (rows in
+    importance order, their texts); plain text, white halo, no overlaps."""
+    if labels is None or most <= 0 or not len(labels[0]):
+        return
+    from matplotlib import patheffects
+
+    rows, text = labels
+    rows, text = rows[: 20 * most], text[: 20 * most]
+    fig = ax.figure
+    fig.draw_without_rendering()
+    xy = ax.transData.transform(np.asarray(coords, dtype=np.float64)[rows])
+    box = ax.get_window_extent()
+    keep = place_labels(xy[:, 0] - box.x0, box.y1 - xy[:, 1], text, (box.width, box.height), most)
+    halo = [patheffects.withStroke(linewidth=2, foreground="white")]
+    for q in keep:
+        r = int(rows[q])
+        ax.annotate(text[q], (coords[r, 0], coords[r, 1]), xytext=(3, 0),
+                    textcoords="offset pixels", fontsize=7, va="center", color="#222",
+                    path_effects=halo, annotation_clip=False)  # fmt: skip
+
+
 def static_png(
-    coords: np.ndarray, color: dict[str, Any] | None, size: tuple[int, int] = (480, 360)
-) -> bytes:
+    coords: np.ndarray, color: dict[str, Any] | None, size: tuple[int, int] = (480, 360),
+    labels: tuple[np.ndarray, list[str]] | None = None,
+) -> bytes:  # fmt: skip
     """A small PNG of the layout (2×2 pixel points), for renderers without widgets.
 
     Beyond ``PNG_MAX_POINTS`` points every ``ceil(n / PNG_MAX_POINTS)``-th row is drawn
-    (the image has fewer pixels than that anyway).
+    (the image has fewer pixels than that anyway). ``labels`` (rows in importance order,
+    their texts) adds up to :data:`PNG_LABELS` non-overlapping labels on the map.
 
     Examples
     --------
@@ -274,6 +337,7 @@ def static_png(
     img = np.full((h, w, 3), 255, dtype=np.uint8)
     if len(coords) == 0:
         return png_bytes(img)
+    full = coords
     lo, hi = coords.min(axis=0), coords.max(axis=0)
     step = -(-len(coords) // PNG_MAX_POINTS)
     coords = coords[::step]
@@ -293,4 +357,36 @@ def static_png(
     for dx in (0, 1):
         for dy in (0, 1):
             img[py + dy, px + dx] = rgb
+    if labels is not None and len(labels[0]):
+        rows, text = labels[0][: 20 * PNG_LABELS], labels[1][: 20 * PNG_LABELS]
+        lx = (full[rows, 0] - cx) * scale + w / 2
+        ly = h / 2 - (full[rows, 1] - cy) * scale
+        keep = place_labels(lx, ly, text, (w, h))
+        img = _with_text(img, [(lx[q] + 3, ly[q], text[q]) for q in keep])
     return png_bytes(img)
+
+
+def _label_font() -> Any:
+    """DejaVu Sans at 9 px (matplotlib's font file, read by Pillow: no matplotlib import,
+    which would add 0.6 s to a fresh kernel's first projector), else Pillow's own."""
+    from PIL import ImageFont  # installed with matplotlib
+
+    spec = find_spec("matplotlib")
+    for where in (spec.submodule_search_locations or []) if spec else []:
+        path = Path(where) / "mpl-data" / "fonts" / "ttf" / "DejaVuSans.ttf"
+        if path.is_file():
+            return ImageFont.truetype(str(path), 9)
+    return ImageFont.load_default()
+
+
+def _with_text(img: np.ndarray, items: list[tuple[float, float, str]]) -> np.ndarray:
+    """``img`` with plain-text labels drawn at pixel positions (x, y down), white halo."""
+    from PIL import Image, ImageDraw
+
+    font = _label_font()
+    canvas = Image.fromarray(img)
+    draw = ImageDraw.Draw(canvas)
+    for x, y, s in items:
+        draw.text((x, y), s, font=font, fill=(34, 34, 34), anchor="lm", stroke_width=1,
+                  stroke_fill=(255, 255, 255))  # fmt: skip
+    return np.asarray(canvas).copy()

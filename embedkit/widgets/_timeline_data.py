@@ -177,13 +177,20 @@ def _metric_line(tl: Timeline, f: int) -> str:
     return ", ".join(parts)
 
 
-def small_multiples_png(tl: Timeline, color: dict[str, Any] | None, title: str) -> bytes:
+PANEL_LABELS = 12  # labels drawn in each panel of the static picture
+
+
+def small_multiples_png(
+    tl: Timeline, color: dict[str, Any] | None, title: str,
+    labels: tuple[np.ndarray, list[str]] | None = None,
+) -> bytes:  # fmt: skip
     """The static picture of a timeline: its first, middle and last epoch side by side,
     on the same axes (so motion between panels is motion in the layout), each titled with
-    its epoch and loss. Matplotlib (Agg, no pyplot state)."""
+    its epoch and loss; ``labels`` (rows in importance order, their texts) names the most
+    important points that fit in each panel. Matplotlib (Agg, no pyplot state)."""
     from matplotlib.figure import Figure
 
-    from ._projector_data import CATEGORICAL
+    from ._projector_data import CATEGORICAL, draw_png_labels
 
     frames = shown_frames(len(tl.epochs))
     fig = Figure(figsize=(3.0 * len(frames), 3.3), dpi=80, layout="constrained")
@@ -209,6 +216,8 @@ def small_multiples_png(tl: Timeline, color: dict[str, Any] | None, title: str) 
         ax.set_ylim(lo[1] - pad[1], hi[1] + pad[1])
         ax.set_xticks([])
         ax.set_yticks([])
+    for ax, f in zip(axes, frames, strict=True):  # after the layout: label boxes need it
+        draw_png_labels(ax, tl.coords[f], labels, most=PANEL_LABELS)
     if color is not None and color["kind"] == "categorical":
         handles = [
             axes[-1].scatter([], [], s=20, c=CATEGORICAL[i % len(CATEGORICAL)], label=item["name"])

@@ -259,10 +259,14 @@ class Projector(ProjectorExtras, TimelineView, LiveLayout, anywidget.AnyWidget):
         if bundle is None:
             return None
         mime, meta = bundle
+        ml = self._map_labels
+        labels = None if ml is None else (np.asarray(ml["order"]), list(ml["text"]))
         if self.timeline is not None:
-            mime["image/png"] = tdata.small_multiples_png(self.timeline, self._color, repr(self))
+            mime["image/png"] = tdata.small_multiples_png(
+                self.timeline, self._color, repr(self), labels
+            )
         else:
-            mime["image/png"] = data.static_png(self.coords, self._color)
+            mime["image/png"] = data.static_png(self.coords, self._color, labels=labels)
         return mime, meta
 
     def snapshot_view(self) -> tuple[Any, Any, Any, str, str]:

@@ -80,6 +80,11 @@ def _b64(arr: np.ndarray) -> dict[str, Any]:
     }
 
 
+def _unb64(d: dict[str, Any]) -> np.ndarray:
+    """The array :func:`_b64` stored."""
+    return np.frombuffer(base64.b64decode(d["b64"]), dtype=d["dtype"]).reshape(d["shape"])
+
+
 def sample_rows(n: int, max_points: int, seed: int = 0) -> tuple[np.ndarray, str | None]:
     """Rows kept for ``n`` points and the rule, stated (``None`` when all are kept).
 
@@ -126,8 +131,12 @@ def _neighbours(emb: Embeddings, k: int, metric: str) -> dict[str, Any]:
             "scores": _b64(val.astype(np.float32))}  # fmt: skip
 
 
-def _png(coords: np.ndarray, color: dict[str, Any] | None, title: str) -> bytes:
-    """The fallback picture (matplotlib, Agg, no pyplot state): points, legend, title."""
+def _png(
+    coords: np.ndarray, color: dict[str, Any] | None, title: str,
+    labels: tuple[np.ndarray, list[str]] | None = None,
+) -> bytes:  # fmt: skip
+    """The fallback picture (matplotlib, Agg, no pyplot state): points, legend, title, and
+    the most important labels that fit (``labels``: rows in importance order, texts)."""
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(6.4, 4.8), dpi=80)
@@ -150,6 +159,7 @@ def _png(coords: np.ndarray, color: dict[str, Any] | None, title: str) -> bytes:
     ax.set_title(title, fontsize=9)
     ax.set_xticks([])
     ax.set_yticks([])
+    data.draw_png_labels(ax, coords, labels)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", bbox_inches="tight")
     return buf.getvalue()
@@ -204,10 +214,15 @@ class Snapshot:
             title = f"{self!r}"
             if self.payload["subsample"]:
                 title += "\n" + self.payload["subsample"].split(":")[0]
+            labels = None
+            if "map_labels" in self.payload:
+                rows = _unb64(self.payload["map_labels"]["order"]).astype(np.int64)
+                names = self.payload["labels"]
+                labels = (rows, [names[i] for i in rows[: 20 * data.PNG_LABELS].tolist()])
             if self.timeline is not None:
-                self._png = tdata.small_multiples_png(self.timeline, self._color, title)
+                self._png = tdata.small_multiples_png(self.timeline, self._color, title, labels)
             else:
-                self._png = _png(self.coords, self._color, title)
+                self._png = _png(self.coords, self._color, title, labels)
         return self._png
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:

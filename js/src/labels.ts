@@ -42,8 +42,10 @@ export class LabelLayer {
   private pass = 0;
   private x: Float32Array = new Float32Array(0);
   private y: Float32Array = new Float32Array(0);
+  private fromX: Float32Array | null = null; // where a glide started (null: no glide)
+  private fromY: Float32Array | null = null;
+  private mix = 1;
   private drawn: DrawnLabel[] = [];
-  private hidden = false;
   /** Milliseconds of each of the last label passes (for measurements). */
   readonly times: number[] = [];
 
@@ -64,17 +66,25 @@ export class LabelLayer {
     this.cells = [];
   }
 
-  /** The fitted coordinates of every point (regl-scatterplot's [-1, 1] box). */
-  setPoints(x: Float32Array, y: Float32Array): void {
+  /**
+   * The fitted coordinates of every point (regl-scatterplot's [-1, 1] box). With `glide`
+   * the points are moving there from where they were: each label is drawn at the
+   * `setMix` progress between the two until the mix reaches 1.
+   */
+  setPoints(x: Float32Array, y: Float32Array, glide = false): void {
+    const moving = glide && this.x.length === x.length && this.x.length > 0;
+    this.fromX = moving ? this.x : null;
+    this.fromY = moving ? this.y : null;
+    this.mix = moving ? 0 : 1;
     this.x = x;
     this.y = y;
     this.cells = [];
   }
 
-  /** Hide while the points move (a timeline transition); `draw` shows them again. */
-  hide(): void {
-    this.hidden = true;
-    this.clear();
+  /** Eased progress of a glide, 0 (where the points were) to 1 (arrived). */
+  setMix(t: number): void {
+    this.mix = Math.max(0, Math.min(1, t));
+    if (this.mix >= 1) this.fromX = this.fromY = null;
   }
 
   drawnLabels(): DrawnLabel[] {
@@ -103,7 +113,6 @@ export class LabelLayer {
   /** Place and draw the labels for this camera. */
   draw(cam: Camera): void {
     const t0 = performance.now();
-    this.hidden = false;
     const { width, height } = cam;
     const dpr = window.devicePixelRatio || 1;
     const c = this.canvas;
@@ -115,7 +124,7 @@ export class LabelLayer {
     }
     this.clear();
     const labels = this.labels;
-    if (!labels || this.hidden || width <= 0 || height <= 0 || this.x.length === 0) return;
+    if (!labels || width <= 0 || height <= 0 || this.x.length === 0) return;
     if (!this.cells.length) this.buildGrid();
     const ctx = this.ctx;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
@@ -140,9 +149,13 @@ export class LabelLayer {
     ctx.lineJoin = "round";
     ctx.strokeStyle = "rgba(255, 255, 255, 0.85)";
     ctx.fillStyle = "#222";
+    const { x, y, fromX, fromY, mix } = this;
     for (let q = 0; q < cand.length && drawn.length < labels.max; q++) {
       const r = cand[q], i = order[r];
-      const sx = toX(this.x[i], this.y[i]), sy = toY(this.x[i], this.y[i]);
+      // a gliding point is between where it was and where it goes (the grid is the target's)
+      const px = fromX ? fromX[i] + (x[i] - fromX[i]) * mix : x[i];
+      const py = fromY ? fromY[i] + (y[i] - fromY[i]) * mix : y[i];
+      const sx = toX(px, py), sy = toY(px, py);
       if (!(sx >= 0 && sx <= width && sy >= 0 && sy <= height)) continue;
       let w = this.widths[r];
       if (Number.isNaN(w)) w = this.widths[r] = ctx.measureText(this.text[r]).width;

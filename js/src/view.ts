@@ -124,6 +124,7 @@ class View implements ProjectorView {
   private nbrSeq = 0;
   private readonly labelLayer: LabelLayer;
   private labelFrame = 0; // a requested animation frame for the label pass (0: none)
+  private glideId = 0; // the label glide under way (a newer one or a jump ends it)
   private category = -1; // the legend entry picked (-1: none)
   private readonly sentence: SentenceSearch | null = null; // typed sentences (with an encoder)
 
@@ -160,7 +161,9 @@ class View implements ProjectorView {
     this.parts.status.textContent = `${formatCount(next.length >> 1, "point", "points")} · ${this.data.method}`;
     if (this.scatter) {
       const moving = glide ? { transition: true, transitionDuration: glideMs, preventFilterReset: true } : {};
-      await this.scatter.draw(this.points() as never, { ...this.drawOptions(), ...moving } as never);
+      const pts = this.points();
+      if (glide) this.glideLabels(pts, glideMs);
+      await this.scatter.draw(pts as never, { ...this.drawOptions(), ...moving } as never);
       this.pointsChanged();
     }
   }
@@ -197,9 +200,28 @@ class View implements ProjectorView {
 
   /** The fitted points moved (new layout or frame): the label layer follows. */
   private pointsChanged(): void {
+    this.glideId++; // a glide still under way ends here
     const { x, y } = this.points();
     this.labelLayer.setPoints(x, y);
     this.scheduleLabels();
+  }
+
+  /**
+   * The points glide to `to` over `ms` (regl-scatterplot's transition, cubic in-out
+   * easing): the labels go with them, one label pass per animation frame.
+   */
+  private glideLabels(to: Record<string, Float32Array>, ms: number): void {
+    const id = ++this.glideId;
+    this.labelLayer.setPoints(to.x, to.y, true);
+    const start = performance.now();
+    const tick = () => {
+      if (this.destroyed || id !== this.glideId) return;
+      const t = Math.min(1, (performance.now() - start) / ms);
+      this.labelLayer.setMix(t < 0.5 ? 4 * t * t * t : 1 - (-2 * t + 2) ** 3 / 2);
+      this.scheduleLabels();
+      if (t < 1) requestAnimationFrame(tick);
+    };
+    tick();
   }
 
   /** One label pass at the next animation frame, however many camera events come first. */
@@ -387,10 +409,11 @@ class View implements ProjectorView {
       this.shown = f;
       this.xy = this.frameXY(f);
       if (this.scatter && this.drawn) {
-        if (transition) this.labelLayer.hide();
         const keep = this.selection();
         const ms = Math.max(0, Math.min(500, 0.7 * (tl.frameMs ?? 700)));
-        await this.scatter.draw(this.points() as never, {
+        const pts = this.points();
+        if (transition && ms > 0) this.glideLabels(pts, ms);
+        await this.scatter.draw(pts as never, {
           ...this.drawOptions(),
           transition: transition && ms > 0,
           transitionDuration: ms,

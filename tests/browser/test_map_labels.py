@@ -22,6 +22,7 @@ XSS = "<img src=x onerror=alert(1)>"
 N = 400_000
 PAGE = """<!doctype html><meta charset="utf-8"><title>map labels</title>
 <div id="big" style="width:900px"></div><div id="small" style="width:900px"></div>
+<div id="glide" style="width:600px"></div>
 <script type="module">
 import { createProjectorView, localBackend } from "./projector.js";
 let s = 7;  // mulberry32: the same points in every run
@@ -53,6 +54,13 @@ window.small = createProjectorView(document.getElementById("small"),
              legend: names.map((name) => ({ name })) } },
   localBackend({ labels: Array.from({ length: 2000 }, (_, i) => `s${i}`) }));
 window.smallCat = Array.from(small.cat);
+const glide = cloud(3000, 6);
+const gnames = Array.from({ length: 3000 }, (_, i) => `g${i}`);
+window.glideXY = glide.xy;
+window.glide = createProjectorView(document.getElementById("glide"),
+  { xy: glide.xy, method: "blobs", metric: "cosine", k: 5, height: 300,
+    labels: { order: Uint32Array.from({ length: 3000 }, (_, i) => i), text: gnames, max: 40 } },
+  localBackend({ labels: gnames }));
 </script>
 """
 
@@ -113,6 +121,7 @@ def page(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any
     pg.goto(f"http://127.0.0.1:{server.server_address[1]}/index.html")
     pg.wait_for_selector("#big .embedkit-projector[data-drawn='1']", timeout=60_000)
     pg.wait_for_selector("#small .embedkit-projector[data-drawn='1']", timeout=60_000)
+    pg.wait_for_selector("#glide .embedkit-projector[data-drawn='1']", timeout=60_000)
     yield pg
     pg.close()
     server.shutdown()
@@ -190,3 +199,35 @@ def test_legend_click_highlights_category(page: Any) -> None:
     rows.nth(1).click()  # again: cleared
     page.wait_for_function("() => window.small.selection().length === 0", timeout=10_000)
     assert page.locator("#small .ek-legend-item.ek-on").count() == 0
+
+
+# Mirror the layout (x -> -x) in a 2 s glide and read where the top labels are at 0.3 s,
+# 1 s and after the glide: during it they are drawn between start and end, not hidden.
+GLIDE = """async () => {
+  const v = window.glide, xy = window.glideXY, to = new Float32Array(xy.length);
+  for (let i = 0; i < xy.length; i += 2) { to[i] = -xy[i]; to[i + 1] = xy[i + 1]; }
+  const at = () => Object.fromEntries(v.labelsDrawn().map((d) => [d.i, d.box[0]]));
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  const start = at();
+  const done = v.setPoints(to, "mirrored", 2000);
+  await sleep(300);
+  const early = at();
+  await sleep(700);
+  const mid = at();
+  await done;
+  await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+  return { start, early, mid, end: at() };
+}"""
+
+
+def test_labels_follow_points_while_they_glide(page: Any) -> None:
+    got = page.evaluate(GLIDE)
+    start, early, mid, end = (
+        {int(k): v for k, v in got[p].items()} for p in ("start", "early", "mid", "end")
+    )
+    assert len(early) >= 10 and len(mid) >= 10, (len(early), len(mid))  # never hidden
+    both = [i for i in mid if i in start and i in end and abs(end[i] - start[i]) > 60]
+    assert len(both) >= 5, (start, mid, end)
+    for i in both:  # on its way: strictly between where it was and where it lands
+        lo, hi = sorted((start[i], end[i]))
+        assert lo + 5 < mid[i] < hi - 5, (i, start[i], mid[i], end[i])
