@@ -23,7 +23,8 @@ samples) beside the old settings (openTSNE's defaults: Annoy neighbours, 250 + 5
 iterations, one thread; umap-learn seeded, one thread, spectral start). For each: seconds
 to the first frame (the old ones show nothing before the end), total seconds, and
 neighbour preservation: the fraction of each point's 10 cosine neighbours in the
-original space that are among its 10 nearest in 2-D, over 1,000 seeded sampled points. numba compiles before the clock.
+original space that are among its 10 nearest in 2-D, over 1,000 seeded sampled points.
+numba compiles before the clock.
 
     python benchmarks/bench_layouts.py --n 100000     # ~15 minutes on 2 cores
     python benchmarks/bench_layouts.py --n 20000 [--no-old]
