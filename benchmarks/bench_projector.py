@@ -68,6 +68,7 @@ LIBS = ("embedkit", "jupyter-scatter")
 HEIGHT = 480
 WIDTH = [0]  # jupyter-scatter's width: embedkit's canvas width, read at the warm-up (0: auto)
 GLOVE_ROWS = 400_000
+LABELS = [True]  # embedkit's map labels (--no-labels: False)
 PACE_S = 0.016  # between two mouse events of the gesture sequence (about 60 a second)
 
 # Installed once per page (before the cell runs): counts drawImage calls per target canvas,
@@ -144,7 +145,8 @@ PAGE_TOOLS = """() => {
           const root = out.querySelector(".embedkit-projector");
           const view = root ? Number(root.dataset.drawMs) : null;
           const render = root ? performance.now() - t0 - view : null;
-          bench.result = { ms: performance.now() - t0, px, seen, render, view };
+          const steps = root && root.dataset.phases ? JSON.parse(root.dataset.phases) : null;
+          bench.result = { ms: performance.now() - t0, px, seen, render, view, steps };
         } else requestAnimationFrame(tick);
       };
       requestAnimationFrame(tick);
@@ -217,7 +219,7 @@ def cells(lib: str, n: int, glove: bool = False) -> list[str]:
             data += "import embedkit as ek\n"
             data += "emb = ek.Embeddings([f'p{i}' for i in range(len(xy))], xy)\n"
         data += "ek.Projector  # import the widget module here, as jupyter-scatter's import\n"
-        show = f"ek.Projector(emb, method=xy, labels=True, height={HEIGHT})"
+        show = f"ek.Projector(emb, method=xy, labels={LABELS[0]}, height={HEIGHT})"
     else:
         data += "import jscatter\n"
         width = f", width={WIDTH[0]}" if WIDTH[0] else ""
@@ -339,6 +341,10 @@ def measure_cell(
     )
     if first.get("render") is not None:
         phases += f", render {first['render'] / 1000:.2f} s"
+    if first.get("steps"):  # embedkit's view, after render(): sized, scatter, points, labels
+        phases += (
+            " (then " + ", ".join(f"{k} +{v / 1000:.2f}" for k, v in first["steps"].items()) + ")"
+        )
     view_ms = first.get("view")
     page.wait_for_function(RAN.format(index), polling=100, timeout=timeout_ms)
     h.wait_idle(page, timeout=timeout_ms)
@@ -407,7 +413,10 @@ def main(argv: list[str] | None = None) -> None:
                         help="also GloVe words, real labels (at most 400,000 rows)")  # fmt: skip
     parser.add_argument("--seconds", type=float, default=3.0,
                         help="length of the pan/zoom gesture sequence (default 3)")  # fmt: skip
+    parser.add_argument("--no-labels", action="store_true",
+                        help="embedkit without map labels (what labels cost)")  # fmt: skip
     args = parser.parse_args(argv)
+    LABELS[0] = not args.no_labels
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
 
     sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -419,7 +428,11 @@ def main(argv: list[str] | None = None) -> None:
         "chromium: headless Debian Chromium, WebGL in software (SwiftShader): frame rates are\n"
         "low for both libraries and first frames long; same renderer for both (fair)."
     )
-    print(f"embedkit: ek.Projector(emb, method=xy, labels=True): map labels ON; height {HEIGHT}")
+    on = "ON" if LABELS[0] else "OFF (--no-labels)"
+    print(
+        f"embedkit: ek.Projector(emb, method=xy, labels={LABELS[0]}): map labels {on}; "
+        f"height {HEIGHT}"
+    )
     print(f"jupyter-scatter: jscatter.plot(x, y), height {HEIGHT}, width as embedkit's canvas")
     import jscatter
 

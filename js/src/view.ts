@@ -6,6 +6,7 @@
 import createScatterplot from "regl-scatterplot";
 import { clear, h } from "./dom";
 import { LabelLayer } from "./labels";
+import { spatialIndex } from "./spatial";
 import { categorical, ramp } from "./palette";
 import { SentenceSearch } from "./sentence";
 import {
@@ -125,6 +126,8 @@ class View implements ProjectorView {
   private readonly labelLayer: LabelLayer;
   private labelFrame = 0; // a requested animation frame for the label pass (0: none)
   private glideId = 0; // the label glide under way (a newer one or a jump ends it)
+  private fit: { x: Float32Array; y: Float32Array } | null = null; // fitPoints(fitFor)
+  private fitFor: Float32Array | null = null;
   private category = -1; // the legend entry picked (-1: none)
   private readonly sentence: SentenceSearch | null = null; // typed sentences (with an encoder)
 
@@ -163,7 +166,7 @@ class View implements ProjectorView {
       const moving = glide ? { transition: true, transitionDuration: glideMs, preventFilterReset: true } : {};
       const pts = this.points();
       if (glide) this.glideLabels(pts, glideMs);
-      await this.scatter.draw(pts as never, { ...this.drawOptions(), ...moving } as never);
+      await this.scatter.draw(pts as never, this.withIndex(pts, { ...this.drawOptions(), ...moving }) as never);
       this.pointsChanged();
     }
   }
@@ -174,7 +177,8 @@ class View implements ProjectorView {
     this.renderLegend();
     if (!this.scatter) return;
     await this.scatter.set(this.colorSettings() as never);
-    await this.scatter.draw(this.points() as never, { ...this.drawOptions(), preventFilterReset: true });
+    const pts = this.points();
+    await this.scatter.draw(pts as never, this.withIndex(pts, { ...this.drawOptions(), preventFilterReset: true }) as never);
   }
 
   // ---------------------------------------------------------------- labels on the map
@@ -413,12 +417,12 @@ class View implements ProjectorView {
         const ms = Math.max(0, Math.min(500, 0.7 * (tl.frameMs ?? 700)));
         const pts = this.points();
         if (transition && ms > 0) this.glideLabels(pts, ms);
-        await this.scatter.draw(pts as never, {
+        await this.scatter.draw(pts as never, this.withIndex(pts, {
           ...this.drawOptions(),
           transition: transition && ms > 0,
           transitionDuration: ms,
           preventFilterReset: true,
-        } as never);
+        }) as never);
         if (keep.length) this.scatter.select(keep, { preventEvent: true });
         this.pointsChanged();
       }
@@ -491,9 +495,18 @@ class View implements ProjectorView {
   // ---------------------------------------------------------------- scatter
   private points(): Record<string, Float32Array> {
     const fitted = this.timeline ? this.fitted[this.shown] : null;
-    const pts: Record<string, Float32Array> = fitted ? { x: fitted.x, y: fitted.y } : fitPoints(this.xy);
+    if (!fitted && this.fitFor !== this.xy) {
+      this.fit = fitPoints(this.xy); // once per layout: every draw and label pass reads it
+      this.fitFor = this.xy;
+    }
+    const pts: Record<string, Float32Array> = fitted ? { x: fitted.x, y: fitted.y } : { ...this.fit! };
     if (this.color) pts.valueA = this.color.values;
     return pts;
+  }
+
+  /** Draw options with the spatial index of these points (see spatial.ts). */
+  private withIndex(pts: Record<string, Float32Array>, options: object): object {
+    return { ...options, spatialIndex: spatialIndex(pts.x, pts.y) };
   }
 
   private colorSettings() {
@@ -539,6 +552,7 @@ class View implements ProjectorView {
 
   private async start(): Promise<void> {
     const { wrap, canvas, root } = this.parts;
+    const phases: Record<string, number> = { sized: performance.now() - this.t0 };
     const style = pointStyle(this.xy.length >> 1);
     const sp = createScatterplot({
       canvas,
@@ -556,7 +570,10 @@ class View implements ProjectorView {
     } as never);
     this.scatter = sp;
     this.subscribe(sp);
-    await sp.draw(this.points() as never, this.drawOptions());
+    phases.scatter = performance.now() - this.t0;
+    const pts = this.points();
+    await sp.draw(pts as never, this.withIndex(pts, this.drawOptions()) as never);
+    phases.points = performance.now() - this.t0;
     this.drawn = true;
     this.pointsChanged();
     if (this.pending?.kind === "highlight") this.setHighlight(this.pending.indices);
@@ -565,6 +582,8 @@ class View implements ProjectorView {
     // the label pass was asked first, so it runs in this same animation frame
     await new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
     const ms = performance.now() - this.t0;
+    // when each step of the first frame ended, ms after render(): for measurements
+    root.dataset.phases = JSON.stringify({ ...phases, labels: ms });
     root.dataset.drawn = "1";
     root.dataset.drawMs = ms.toFixed(1);
     root.dataset.drawnAt = String(Date.now());
