@@ -219,6 +219,16 @@ def _check_perplexity(n: int, perplexity: float) -> None:
         )
 
 
+def _check_n_neighbors(n: int, n_neighbors: int | None) -> None:
+    """UMAP needs more points than neighbours (``None``: :func:`umap_defaults`)."""
+    k = umap_defaults(n)["n_neighbors"] if n_neighbors is None else n_neighbors
+    if n <= k:
+        raise ValueError(
+            f"UMAP with n_neighbors={k} needs more than {k} points; got {n}. Pass a smaller "
+            "n_neighbors or use method='pca'"
+        )
+
+
 def _tsne_backend(backend: str) -> str:
     if backend not in TSNE_BACKENDS:
         raise ValueError(f"unknown t-SNE backend {backend!r}; choose one of {TSNE_BACKENDS}")
@@ -318,13 +328,7 @@ def umap_layout(
     the README's numbers from ``benchmarks/bench_layouts.py``).
     """
     X = _matrix(X)
-    n = X.shape[0]
-    k = umap_defaults(n)["n_neighbors"] if n_neighbors is None else n_neighbors
-    if n <= k:
-        raise ValueError(
-            f"UMAP with n_neighbors={k} needs more than {k} points; "
-            f"got {n}. Pass a smaller n_neighbors or use method='pca'"
-        )
+    _check_n_neighbors(X.shape[0], n_neighbors)
     return umap_steps(
         X, start_layout(X, metric, seed), seed=seed, n_neighbors=n_neighbors, min_dist=min_dist,
         metric=metric, negative_sample_rate=negative_sample_rate,

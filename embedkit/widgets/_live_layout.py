@@ -169,9 +169,4 @@ def _check_live(method: str, n: int, kwargs: dict[str, Any]) -> None:
         if kwargs.get("backend", "auto") not in ("auto", "opentsne") or not find_spec("openTSNE"):
             raise ValueError("a live t-SNE needs openTSNE: pip install 'embedkit[tsne]'")
     else:
-        k = kwargs.get("n_neighbors") or project.umap_defaults(n)["n_neighbors"]
-        if n <= k:
-            raise ValueError(
-                f"UMAP with n_neighbors={k} needs more than {k} points; got {n}. Pass a "
-                "smaller n_neighbors or use method='pca'"
-            )
+        project._check_n_neighbors(n, kwargs.get("n_neighbors"))
