@@ -216,9 +216,15 @@ class Projector(ProjectorExtras, TimelineView, LiveLayout, anywidget.AnyWidget):
         self._importance = data.importance_values(rows, importance)
         self._labels_shown = data.check_labels(labels)
         map_labels = data.label_payload(rows, self._labels_shown, self._importance)
+        # Everything known now goes into the widget's first message (comm_open): a trait
+        # set after it would follow as one more message each, before the view can draw.
+        first: dict[str, Any] = {"_color": color_enc, "_map_labels": map_labels}
+        if timeline is not None or not run_live:
+            first["_xy"] = coords
         super().__init__(
-            method=name, metric=metric, k=int(k), height=int(height), frame_ms=int(frame_ms)
-        )
+            method=name, metric=metric, k=int(k), height=int(height), frame_ms=int(frame_ms),
+            **first,
+        )  # fmt: skip
         if timeline is not None:
             self._set_frames(timeline)
         self.emb: Embeddings = rows
@@ -235,9 +241,8 @@ class Projector(ProjectorExtras, TimelineView, LiveLayout, anywidget.AnyWidget):
         self.request_times: dict[str, list[float]] = {}
         self._clusters = clusters
         self._seed = seed
-        self._xy = coords
-        self._color = color_enc
-        self._map_labels = map_labels
+        if run_live:
+            self._xy = coords
         self.on_msg(self._on_custom_msg)
         self._launch_live()  # after the start is set: no frame can come before it
 

@@ -6,7 +6,8 @@
 import createScatterplot from "regl-scatterplot";
 import { clear, h } from "./dom";
 import { LabelLayer } from "./labels";
-import { spatialIndex } from "./spatial";
+import { pointRows, sharedRenderer } from "./renderer";
+import { spatialIndexSoon } from "./spatial";
 import { categorical, ramp } from "./palette";
 import { SentenceSearch } from "./sentence";
 import {
@@ -128,6 +129,7 @@ class View implements ProjectorView {
   private glideId = 0; // the label glide under way (a newer one or a jump ends it)
   private fit: { x: Float32Array; y: Float32Array } | null = null; // fitPoints(fitFor)
   private fitFor: Float32Array | null = null;
+  private drawQueue: Promise<void> = Promise.resolve(); // draws run one at a time (drawPoints)
   private category = -1; // the legend entry picked (-1: none)
   private readonly sentence: SentenceSearch | null = null; // typed sentences (with an encoder)
 
@@ -164,9 +166,9 @@ class View implements ProjectorView {
     this.parts.status.textContent = `${formatCount(next.length >> 1, "point", "points")} · ${this.data.method}`;
     if (this.scatter) {
       const moving = glide ? { transition: true, transitionDuration: glideMs, preventFilterReset: true } : {};
-      const pts = this.points();
-      if (glide) this.glideLabels(pts, glideMs);
-      await this.scatter.draw(pts as never, this.withIndex(pts, { ...this.drawOptions(), ...moving }) as never);
+      await this.drawPoints({ ...this.drawOptions(), ...moving }, (pts) => {
+        if (glide) this.glideLabels(pts, glideMs);
+      });
       this.pointsChanged();
     }
   }
@@ -177,8 +179,7 @@ class View implements ProjectorView {
     this.renderLegend();
     if (!this.scatter) return;
     await this.scatter.set(this.colorSettings() as never);
-    const pts = this.points();
-    await this.scatter.draw(pts as never, this.withIndex(pts, { ...this.drawOptions(), preventFilterReset: true }) as never);
+    await this.drawPoints({ ...this.drawOptions(), preventFilterReset: true });
   }
 
   // ---------------------------------------------------------------- labels on the map
@@ -415,14 +416,15 @@ class View implements ProjectorView {
       if (this.scatter && this.drawn) {
         const keep = this.selection();
         const ms = Math.max(0, Math.min(500, 0.7 * (tl.frameMs ?? 700)));
-        const pts = this.points();
-        if (transition && ms > 0) this.glideLabels(pts, ms);
-        await this.scatter.draw(pts as never, this.withIndex(pts, {
+        const options = {
           ...this.drawOptions(),
           transition: transition && ms > 0,
           transitionDuration: ms,
           preventFilterReset: true,
-        }) as never);
+        };
+        await this.drawPoints(options, (pts) => {
+          if (transition && ms > 0) this.glideLabels(pts, ms);
+        });
         if (keep.length) this.scatter.select(keep, { preventEvent: true });
         this.pointsChanged();
       }
@@ -504,9 +506,33 @@ class View implements ProjectorView {
     return pts;
   }
 
-  /** Draw options with the spatial index of these points (see spatial.ts). */
-  private withIndex(pts: Record<string, Float32Array>, options: object): object {
-    return { ...options, spatialIndex: spatialIndex(pts.x, pts.y) };
+  /**
+   * Draw the current points (`points()`, read when this draw's turn comes) with their
+   * spatial index (spatial.ts). Draws run one after another, in the order asked:
+   * regl-scatterplot refuses a draw while one is under way, and a later call (a new
+   * layout after a new colour) must land last. The point rows are made while the index is
+   * built (in a worker for large n); `before` runs as the draw starts (a label glide
+   * starts with the points' glide). `first`: the first draw's points and index, started
+   * before the scatter was created.
+   */
+  private drawPoints(
+    options: object,
+    before?: (pts: Record<string, Float32Array>) => void,
+    first?: { pts: Record<string, Float32Array>; index: Promise<ArrayBuffer> },
+  ): Promise<void> {
+    const run = async () => {
+      if (!this.scatter || this.destroyed) return;
+      const pts = first?.pts ?? this.points();
+      const index = first?.index ?? spatialIndexSoon(pts.x, pts.y);
+      const rows = pointRows(pts);
+      const spatialIndex = await index;
+      if (!this.scatter || this.destroyed) return;
+      before?.(pts);
+      await this.scatter.draw(rows as never, { ...options, spatialIndex } as never);
+    };
+    const next = this.drawQueue.then(run, run);
+    this.drawQueue = next.catch(() => undefined);
+    return next;
   }
 
   private colorSettings() {
@@ -544,7 +570,9 @@ class View implements ProjectorView {
       this.resizer = new ResizeObserver(() => {
         if (!this.scatter) return tryStart();
         const { clientWidth: width, clientHeight: height } = this.parts.wrap;
-        if (width > 0 && height > 0) void this.scatter.set({ width, height }).then(() => this.scheduleLabels());
+        if (width <= 0 || height <= 0) return;
+        sharedRenderer(width, height); // grows with the largest plot
+        void this.scatter.set({ width, height }).then(() => this.scheduleLabels());
       });
       this.resizer.observe(this.parts.wrap);
     });
@@ -554,7 +582,10 @@ class View implements ProjectorView {
     const { wrap, canvas, root } = this.parts;
     const phases: Record<string, number> = { sized: performance.now() - this.t0 };
     const style = pointStyle(this.xy.length >> 1);
+    const pts = this.points();
+    const index = spatialIndexSoon(pts.x, pts.y); // in a worker for large n: meanwhile ...
     const sp = createScatterplot({
+      renderer: sharedRenderer(wrap.clientWidth, wrap.clientHeight), // one WebGL context for the page (renderer.ts)
       canvas,
       width: wrap.clientWidth,
       height: wrap.clientHeight,
@@ -571,8 +602,8 @@ class View implements ProjectorView {
     this.scatter = sp;
     this.subscribe(sp);
     phases.scatter = performance.now() - this.t0;
-    const pts = this.points();
-    await sp.draw(pts as never, this.withIndex(pts, this.drawOptions()) as never);
+    await this.drawPoints(this.drawOptions(), undefined, { pts, index }); // ... the rows are made
+    if (this.destroyed) return;
     phases.points = performance.now() - this.t0;
     this.drawn = true;
     this.pointsChanged();

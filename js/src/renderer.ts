@@ -1,0 +1,61 @@
+// One regl-scatterplot renderer (one WebGL context) for every projector on the page.
+//
+// regl-scatterplot draws each plot in a renderer's WebGL context and copies the frame into
+// the plot's own 2D canvas; a plot given a `renderer` shares it (the library's documented
+// way to show many plots). Sharing it:
+// * keeps a notebook with many projectors under the browser's limit of live WebGL contexts
+//   (16 in Chromium: beyond it the oldest context is lost and its plot goes blank);
+// * lets every projector after the first skip creating a context (0.3-0.4 s of a first
+//   frame in Chromium with software WebGL) and compiling its shaders (regl caches
+//   programs by their source).
+// Its canvas is sized to the plots, not to the window as the library's own renderer is:
+// at 100,000 points that took a pan/zoom redraw from 2.5 to 3.5 frames a second here.
+
+import { createRenderer } from "regl-scatterplot";
+
+export type Renderer = ReturnType<typeof createRenderer>;
+
+// anywidget loads the widget's module once per widget (a module per blob URL), so the
+// renderer lives on the page (globalThis), not in this module: every projector of every
+// module copy, and the JupyterLab extension's kernel-less views, find the same one. The
+// key names the renderer API it holds (regl-scatterplot 1.x, the version in package.json).
+const KEY = Symbol.for("embedkit.sharedRenderer.regl-scatterplot-1");
+const page = globalThis as unknown as Record<symbol, Renderer | undefined>;
+
+/**
+ * The page's renderer, created at the first call (again if it was destroyed), at least
+ * `width` x `height` CSS pixels. Its canvas is as large as the largest plot that used it,
+ * not the whole window (the library's default): every frame clears it, runs a pass over
+ * all of it and copies the plot's part out, which in a software-rendered page costs in
+ * proportion to its area.
+ */
+export function sharedRenderer(width = 1, height = 1): Renderer {
+  const shared = page[KEY];
+  if (!shared || shared.isDestroyed) {
+    const canvas = document.createElement("canvas");
+    canvas.width = Math.max(1, Math.ceil(width * window.devicePixelRatio));
+    canvas.height = Math.max(1, Math.ceil(height * window.devicePixelRatio));
+    return (page[KEY] = createRenderer({ canvas }));
+  }
+  const dpr = window.devicePixelRatio;
+  const w = shared.canvas.width / dpr, h = shared.canvas.height / dpr;
+  if (width > w || height > h) {
+    shared.resize(Math.max(width, w), Math.max(height, h));
+    shared.refresh();
+  }
+  return shared;
+}
+
+/**
+ * regl-scatterplot's array-oriented points, [x, y, value, 0] per point. The library makes
+ * the same rows from typed arrays itself; making them here lets it happen while a worker
+ * builds the spatial index (spatial.ts) instead of after.
+ */
+export function pointRows(pts: Record<string, Float32Array>): number[][] {
+  const { x, y, valueA: v } = pts;
+  const n = x.length;
+  const rows: number[][] = new Array(n);
+  if (v) for (let i = 0; i < n; i++) rows[i] = [x[i], y[i], v[i], 0];
+  else for (let i = 0; i < n; i++) rows[i] = [x[i], y[i], 0, 0];
+  return rows;
+}

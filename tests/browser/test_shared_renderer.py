@@ -1,0 +1,105 @@
+"""Many projectors on one page share ONE WebGL context (js/src/renderer.ts).
+
+Chromium keeps at most 16 WebGL contexts alive on a page; a 17th makes it drop the oldest,
+whose plot then stops redrawing. Each projector used to create its own context. The
+notebook here shows 18 projectors in one cell, the last one taller than the others (the
+shared renderer's canvas must grow to it), then moves the points of the FIRST one from
+Python: it must redraw. Checks read what a user sees (canvas pixels) and count the
+canvases that got a WebGL context (``getContext`` wrapped in the page before the cell runs).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+NOTEBOOK = "shared-renderer.ipynb"
+PLOTS = 18
+CELLS = [
+    f"""import numpy as np
+import embedkit as ek
+from IPython.display import display
+n = 40
+emb = ek.Embeddings([f"w{{i}}" for i in range(n)], np.random.default_rng(0).normal(size=(n, 8)))
+grid = np.c_[np.arange(n) % 8, np.arange(n) // 8].astype("float32")  # 8 columns, 5 rows
+ps = [ek.Projector(emb, method=grid, labels=False, height=200) for _ in range({PLOTS - 1})]
+ps.append(ek.Projector(emb, method=grid, labels=False, height=600))
+display(*ps)""",
+    "ps[0].set_layout(np.c_[grid[:, 0], -grid[:, 1]] * [1, 0.2])  # squashed to a band",
+]
+
+# Counts the canvases that get a WebGL context (regl may ask a canvas more than once).
+COUNT_CONTEXTS = """() => {
+  const seen = new WeakSet();
+  window.__webglCanvases = 0;
+  const orig = HTMLCanvasElement.prototype.getContext;
+  HTMLCanvasElement.prototype.getContext = function (kind, ...rest) {
+    const ctx = orig.call(this, kind, ...rest);
+    if (ctx && String(kind).startsWith("webgl") && !seen.has(this)) {
+      seen.add(this);
+      window.__webglCanvases++;
+    }
+    return ctx;
+  };
+}"""
+
+
+@pytest.fixture(scope="module")
+def page(lab: Any, browser: Any, ui: Any) -> Iterator[Any]:
+    ui.write_notebook(lab.root / NOTEBOOK, CELLS)
+    pg = ui.open_notebook(browser, lab, NOTEBOOK)
+    pg.evaluate(COUNT_CONTEXTS)
+    ui.run_cell(pg, 0)
+    for n in range(PLOTS):
+        plot(pg, n).and_(pg.locator("[data-drawn='1']")).wait_for(timeout=60_000)
+    yield pg
+    ui.screenshot(pg, "shared-renderer")
+    pg.close()
+
+
+def plot(page: Any, n: int) -> Any:
+    return page.locator(".embedkit-projector").nth(n)
+
+
+def inked_rows(page: Any, n: int) -> np.ndarray:
+    """Per pixel row of projector ``n``'s canvas: whether any point is drawn there."""
+    import matplotlib.image as mpimg
+
+    png = plot(page, n).locator("canvas").first.screenshot()
+    img = mpimg.imread(io.BytesIO(png), format="png")[:, :, :3]
+    return np.asarray((img.min(axis=2) < 0.8).any(axis=1))
+
+
+def test_eighteen_projectors_use_one_webgl_context(page: Any) -> None:
+    assert page.locator(".embedkit-projector").count() == PLOTS
+    assert page.evaluate("window.__webglCanvases") == 1
+
+
+def test_the_tall_projector_draws_over_its_whole_height(page: Any) -> None:
+    rows = inked_rows(page, PLOTS - 1)
+    inked = np.flatnonzero(rows)
+    assert len(rows) > 500 and len(inked) > 0
+    # five grid rows spread over the plot: points near its top AND near its bottom, i.e.
+    # the shared canvas (first sized for 200 px plots) grew to this plot's height
+    assert inked.min() < 0.25 * len(rows) and inked.max() > 0.75 * len(rows)
+
+
+def span(rows: np.ndarray) -> int:
+    """Pixel rows from the highest drawn point to the lowest (0: nothing drawn)."""
+    inked = np.flatnonzero(rows)
+    return int(inked.max() - inked.min()) if len(inked) else 0
+
+
+def test_the_first_projector_still_redraws(page: Any, ui: Any) -> None:
+    before = span(inked_rows(page, 0))
+    ui.run_cell(page, 1)
+    page.wait_for_timeout(500)
+    after = span(inked_rows(page, 0))
+    # the grid's five rows spread over the plot; squashed, they make a thin band
+    assert before > 3 * after > 0, (before, after)
