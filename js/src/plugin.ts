@@ -3,9 +3,12 @@
 // Lumino panel per widget model, docked beside the notebook (split right), holding a new view
 // of the same model made by the widget manager, so it stays linked to the kernel and fills the
 // tab. Closing the tab disposes that view and tells the widget (in_tab = false).
+// It also creates the page's WebGL renderer (renderer.ts) once JupyterLab is idle, so the
+// session's first projector does not wait for a WebGL context.
 
 import { Panel } from "@lumino/widgets";
 import type { Message } from "@lumino/messaging";
+import { sharedRenderer } from "./renderer";
 import type { TabRegistry } from "./tab";
 
 const TAB_PANEL_CLASS = "ek-tab-panel"; // tab.ts styles it
@@ -81,12 +84,33 @@ function registry(app: App): TabRegistry {
   };
 }
 
+/**
+ * Create the page's shared WebGL renderer when JupyterLab is idle (every projector uses it,
+ * whichever copy of the widget module draws it: it lives on globalThis). Creating a WebGL
+ * context took 0.1-0.4 s of a first frame in Chromium with software WebGL. Its canvas is
+ * 1 x 1 pixel until a plot needs more. Without WebGL nothing happens here: the first view
+ * says what is missing.
+ */
+function prepareRenderer(): void {
+  const create = () => {
+    try {
+      sharedRenderer();
+    } catch {
+      // no WebGL: left to the first view, which reports it
+    }
+  };
+  const w = window as unknown as { requestIdleCallback?: (cb: () => void, o?: object) => number };
+  if (w.requestIdleCallback) w.requestIdleCallback(create, { timeout: 10_000 });
+  else setTimeout(create, 2_000);
+}
+
 const plugin = {
   id: "embedkit:projector-tabs",
   description: "Opens live embedkit projectors in their own main-area tabs.",
   autoStart: true,
   activate: (app: App): void => {
     (window as unknown as { embedkitTabs: TabRegistry }).embedkitTabs = registry(app);
+    prepareRenderer();
   },
 };
 
