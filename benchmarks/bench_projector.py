@@ -25,7 +25,15 @@ kernel and page:
   is reliable (no ``preserveDrawingBuffer`` needed). For embedkit the view must also have
   said it is drawn (``data-drawn="1"`` on ``.embedkit-projector``, set after the label pass
   of the first frame), so its time includes the labels. jupyter-scatter's canvas is the
-  largest canvas in the cell's output.
+  largest canvas in the cell's output. Each embedkit run prints when the cell's kernel
+  messages arrived, when its view's ``render()`` began (``data-render-at``), when each
+  step of the view ended (``data-phases``: sized, scatter, points, labels) and how long
+  after "drawn" the pixels could be read back (the software GPU finishing the frame).
+* **What each library brings to the page.** This JupyterLab has embedkit's JupyterLab
+  extension, as ``pip install embedkit`` installs it; once JupyterLab is idle after start
+  it creates the page's one WebGL renderer (``js/src/renderer.ts``), which every embedkit
+  projector draws with, so embedkit's first frames do not include creating a WebGL
+  context. jupyter-scatter creates its renderer in its first frame.
 * **Pan/zoom frames per second.** After the first frame, the cell's end and 1 s of rest,
   Playwright's mouse drives the same gesture cycle over the canvas centre, one event every
   16 ms plus the time Chromium takes to accept it (it waits for the page, so a slow page
@@ -144,7 +152,7 @@ PAGE_TOOLS = """() => {
           kernel.iopubMessage.disconnect(onMsg);
           const root = out.querySelector(".embedkit-projector");
           const view = root ? Number(root.dataset.drawMs) : null;
-          const render = root ? performance.now() - t0 - view : null;
+          const render = root ? Number(root.dataset.renderAt) - t0 : null;
           const steps = root && root.dataset.phases ? JSON.parse(root.dataset.phases) : null;
           bench.result = { ms: performance.now() - t0, px, seen, render, view, steps };
         } else requestAnimationFrame(tick);
@@ -345,6 +353,9 @@ def measure_cell(
         phases += (
             " (then " + ", ".join(f"{k} +{v / 1000:.2f}" for k, v in first["steps"].items()) + ")"
         )
+    if first.get("render") is not None and first.get("view") is not None:
+        # from the view's "drawn" to pixels read back: the GPU (SwiftShader) finishing the frame
+        phases += f", on screen +{(first['ms'] - first['render'] - first['view']) / 1000:.2f} after"
     view_ms = first.get("view")
     page.wait_for_function(RAN.format(index), polling=100, timeout=timeout_ms)
     h.wait_idle(page, timeout=timeout_ms)

@@ -617,6 +617,7 @@ class View implements ProjectorView {
     root.dataset.phases = JSON.stringify({ ...phases, labels: ms });
     root.dataset.drawn = "1";
     root.dataset.drawMs = ms.toFixed(1);
+    root.dataset.renderAt = this.t0.toFixed(1); // performance.now() when render() began
     root.dataset.drawnAt = String(Date.now());
     this.backend.drawn?.(ms);
   }
