@@ -3,12 +3,12 @@
 // Lumino panel per widget model, docked beside the notebook (split right), holding a new view
 // of the same model made by the widget manager, so it stays linked to the kernel and fills the
 // tab. Closing the tab disposes that view and tells the widget (in_tab = false).
-// It also creates the page's WebGL renderer (renderer.ts) once JupyterLab is idle, so the
-// session's first projector does not wait for a WebGL context.
+// It also creates the page's WebGL context (renderer.ts) once JupyterLab is idle, so the
+// session's first projector does not wait for one.
 
 import { Panel } from "@lumino/widgets";
 import type { Message } from "@lumino/messaging";
-import { sharedRenderer } from "./renderer";
+import { sharedContext } from "./renderer";
 import type { TabRegistry } from "./tab";
 
 const TAB_PANEL_CLASS = "ek-tab-panel"; // tab.ts styles it
@@ -85,16 +85,16 @@ function registry(app: App): TabRegistry {
 }
 
 /**
- * Create the page's shared WebGL renderer when JupyterLab is idle (every projector uses it,
- * whichever copy of the widget module draws it: it lives on globalThis). Creating a WebGL
- * context took 0.1-0.4 s of a first frame in Chromium with software WebGL. Its canvas is
- * 1 x 1 pixel until a plot needs more. Without WebGL nothing happens here: the first view
- * says what is missing.
+ * Create the page's WebGL context when JupyterLab is idle (renderer.ts `sharedContext`:
+ * every projector's renderer is made on it, whichever copy of the widget module draws it,
+ * since it lives on globalThis). Creating a WebGL context took 0.1-0.4 s of a first frame
+ * in Chromium with software WebGL. Nothing runs on it until a projector draws. Without
+ * WebGL nothing happens here: the first view says what is missing.
  */
-function prepareRenderer(): void {
+function prepareContext(): void {
   const create = () => {
     try {
-      sharedRenderer();
+      sharedContext();
     } catch {
       // no WebGL: left to the first view, which reports it
     }
@@ -110,7 +110,7 @@ const plugin = {
   autoStart: true,
   activate: (app: App): void => {
     (window as unknown as { embedkitTabs: TabRegistry }).embedkitTabs = registry(app);
-    prepareRenderer();
+    prepareContext();
   },
 };
 

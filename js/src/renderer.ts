@@ -12,6 +12,8 @@
 // at 100,000 points that took a pan/zoom redraw from 2.5 to 3.5 frames a second here.
 
 import { createRenderer } from "regl-scatterplot";
+// @ts-expect-error: regl-scatterplot ships no types for its source modules
+import { createRegl } from "regl-scatterplot/src/utils.js";
 
 export type Renderer = ReturnType<typeof createRenderer>;
 
@@ -20,7 +22,33 @@ export type Renderer = ReturnType<typeof createRenderer>;
 // module copy, and the JupyterLab extension's kernel-less views, find the same one. The
 // key names the renderer API it holds (regl-scatterplot 1.x, the version in package.json).
 const KEY = Symbol.for("embedkit.sharedRenderer.regl-scatterplot-1");
-const page = globalThis as unknown as Record<symbol, Renderer | undefined>;
+const CONTEXT_KEY = Symbol.for("embedkit.sharedContext.regl-scatterplot-1");
+const page = globalThis as unknown as Record<symbol, unknown>;
+
+interface Context {
+  canvas: HTMLCanvasElement;
+  regl: unknown;
+}
+
+/**
+ * The page's WebGL context: a canvas and the regl instance on it, made as regl-scatterplot
+ * makes its own (`createRegl`: the same context attributes and extensions). Made once;
+ * it runs nothing until the renderer is made on it. The JupyterLab plugin makes it when
+ * JupyterLab is idle after start (creating a context took 0.1-0.4 s of a first frame in
+ * Chromium with software WebGL); the renderer is made by the first plot, since a renderer
+ * runs an animation-frame loop (about 3 % of a core in an idle page here).
+ * Throws without WebGL.
+ */
+export function sharedContext(): Context {
+  let ctx = page[CONTEXT_KEY] as Context | undefined;
+  if (!ctx) {
+    const canvas = document.createElement("canvas");
+    canvas.width = canvas.height = 1;
+    ctx = { canvas, regl: createRegl(canvas) };
+    page[CONTEXT_KEY] = ctx;
+  }
+  return ctx;
+}
 
 /**
  * The page's renderer, created at the first call (again if it was destroyed), at least
@@ -30,12 +58,15 @@ const page = globalThis as unknown as Record<symbol, Renderer | undefined>;
  * proportion to its area.
  */
 export function sharedRenderer(width = 1, height = 1): Renderer {
-  const shared = page[KEY];
+  const shared = page[KEY] as Renderer | undefined;
   if (!shared || shared.isDestroyed) {
-    const canvas = document.createElement("canvas");
+    if (shared) delete page[CONTEXT_KEY]; // destroying a renderer destroys its regl
+    const { canvas, regl } = sharedContext();
     canvas.width = Math.max(1, Math.ceil(width * window.devicePixelRatio));
     canvas.height = Math.max(1, Math.ceil(height * window.devicePixelRatio));
-    return (page[KEY] = createRenderer({ canvas }));
+    const made = createRenderer({ regl, canvas } as never);
+    page[KEY] = made;
+    return made;
   }
   const dpr = window.devicePixelRatio;
   const w = shared.canvas.width / dpr, h = shared.canvas.height / dpr;
