@@ -74,7 +74,9 @@ def test_state_sends_binary_float32_not_lists(emb: ek.Embeddings, coords: np.nda
     np.testing.assert_array_equal(xy.reshape(-1, 2), coords.astype(np.float32))
     assert state["_xy"] == {"dtype": "float32", "shape": [63, 2]}
     assert ["_map_labels", "order", "buffer"] in paths  # the label rows are bytes too
-    assert state["_map_labels"]["text"][:2] == ["word0", "word1"]  # the map's label text
+    assert ["_map_labels", "text_utf8"] in paths  # and the label text: one UTF-8 buffer
+    text = bytes(buffers[paths.index(["_map_labels", "text_utf8"])]).decode().split("\0")
+    assert text[:2] == ["word0", "word1"] and len(text) == 63 and "text" not in state["_map_labels"]
     text = json.dumps({k: v for k, v in state.items() if k != "_map_labels"})
     assert "word1" not in text  # no other labels, no coordinates in the JSON part
     assert str(float(coords[0, 0]))[:8] not in text

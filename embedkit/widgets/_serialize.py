@@ -90,6 +90,41 @@ def to_json(value: Any, widget: Any) -> Any:
     return value
 
 
+SEP = "\0"  # between two labels in a text buffer (labels_to_json)
+
+
+def labels_to_json(value: Any, widget: Any) -> Any:
+    r"""traitlets ``to_json`` hook of the map labels ``{"order", "text", "max"}``: the
+    order array as a wire array and the text as ONE binary buffer, ``"text_utf8"`` (the
+    labels in order, UTF-8, joined by ``"\0"``), instead of a JSON list of strings.
+
+    At 100,000 labels the list cost the kernel 0.07 s (ipywidgets walks every item for
+    buffers) and held the widget's first message back in transit, with the display
+    message queued behind it; bytes pass through untouched. A label that itself holds
+    ``"\0"`` keeps the list (``"text"``).
+
+    Examples
+    --------
+    >>> wire = labels_to_json({"order": np.array([1, 0], np.uint32), "text": ["b", "é"],
+    ...                        "max": 300}, None)
+    >>> bytes(wire["text_utf8"]).decode().split(SEP), wire["order"]["shape"], wire["max"]
+    (['b', 'é'], [2], 300)
+    >>> labels_to_json({"order": np.array([0], np.uint32), "text": ["a\0b"],
+    ...                 "max": 1}, None)["text"]
+    ['a\x00b']
+    """
+    if not isinstance(value, dict):
+        return value
+    out = to_json({k: v for k, v in value.items() if k != "text"}, widget)
+    text = list(value["text"])
+    joined = SEP.join(text)
+    if joined.count(SEP) == max(len(text) - 1, 0):
+        out["text_utf8"] = memoryview(joined.encode("utf-8", "surrogatepass"))
+    else:
+        out["text"] = text
+    return out
+
+
 def png_bytes(image: np.ndarray) -> bytes:
     """Encode a uint8 image (h, w), (h, w, 3) or (h, w, 4) as PNG.
 

@@ -38,7 +38,7 @@ from . import _timeline_data as tdata
 from ._link import link
 from ._live_layout import LIVE_METHODS, LiveLayout
 from ._projector_more import ProjectorExtras
-from ._serialize import png_data_url, to_json
+from ._serialize import labels_to_json, png_data_url, to_json
 from ._timeline_view import TimelineView, _timeline_rows
 
 if TYPE_CHECKING:
@@ -155,7 +155,7 @@ class Projector(ProjectorExtras, TimelineView, LiveLayout, anywidget.AnyWidget):
     _frames = t.Any(None).tag(sync=True, **_BINARY)
     _epochs = t.List(t.Int()).tag(sync=True)
     _metrics = t.Dict().tag(sync=True)
-    _map_labels = t.Any(None).tag(sync=True, **_BINARY)
+    _map_labels = t.Any(None).tag(sync=True, to_json=labels_to_json)
     _layout_status = t.Dict().tag(sync=True)
 
     def __init__(

@@ -3,12 +3,11 @@
 // Lumino panel per widget model, docked beside the notebook (split right), holding a new view
 // of the same model made by the widget manager, so it stays linked to the kernel and fills the
 // tab. Closing the tab disposes that view and tells the widget (in_tab = false).
-// It also creates the page's WebGL context (renderer.ts) once JupyterLab is idle, so the
-// session's first projector does not wait for one.
+// It also makes the page's WebGL renderer and compiles its shaders (renderer.ts `warmUp`)
+// once JupyterLab is idle, so the session's first projector does not wait for them.
 
 import { Panel } from "@lumino/widgets";
 import type { Message } from "@lumino/messaging";
-import { sharedContext } from "./renderer";
 import type { TabRegistry } from "./tab";
 
 const TAB_PANEL_CLASS = "ek-tab-panel"; // tab.ts styles it
@@ -85,23 +84,23 @@ function registry(app: App): TabRegistry {
 }
 
 /**
- * Create the page's WebGL context when JupyterLab is idle (renderer.ts `sharedContext`:
- * every projector's renderer is made on it, whichever copy of the widget module draws it,
- * since it lives on globalThis). Creating a WebGL context took 0.1-0.4 s of a first frame
- * in Chromium with software WebGL. Nothing runs on it until a projector draws. Without
- * WebGL nothing happens here: the first view says what is missing.
+ * Warm the page's renderer when JupyterLab is idle (renderer.ts `warmUp`: the WebGL
+ * context, the renderer and the compiled shaders every projector draws with, whichever
+ * copy of the widget module draws it, since they live on globalThis). In Chromium with
+ * software WebGL they took 0.3-0.5 s of the session's first frame. The module is loaded
+ * only then (its own chunk), and nothing runs on the renderer until a projector draws.
+ * Without WebGL nothing happens here: the first view says what is missing.
  */
-function prepareContext(): void {
-  const create = () => {
-    try {
-      sharedContext();
-    } catch {
-      // no WebGL: left to the first view, which reports it
-    }
+function prepareRenderer(): void {
+  const warm = () => {
+    import("./renderer").then(
+      (r) => r.warmUp().catch(() => undefined), // no WebGL: left to the first view
+      () => undefined,
+    );
   };
   const w = window as unknown as { requestIdleCallback?: (cb: () => void, o?: object) => number };
-  if (w.requestIdleCallback) w.requestIdleCallback(create, { timeout: 10_000 });
-  else setTimeout(create, 2_000);
+  if (w.requestIdleCallback) w.requestIdleCallback(warm, { timeout: 10_000 });
+  else setTimeout(warm, 2_000);
 }
 
 const plugin = {
@@ -110,7 +109,7 @@ const plugin = {
   autoStart: true,
   activate: (app: App): void => {
     (window as unknown as { embedkitTabs: TabRegistry }).embedkitTabs = registry(app);
-    prepareContext();
+    prepareRenderer();
   },
 };
 

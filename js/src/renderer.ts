@@ -5,13 +5,15 @@
 // way to show many plots). Sharing it:
 // * keeps a notebook with many projectors under the browser's limit of live WebGL contexts
 //   (16 in Chromium: beyond it the oldest context is lost and its plot goes blank);
-// * lets every projector after the first skip creating a context (0.3-0.4 s of a first
-//   frame in Chromium with software WebGL) and compiling its shaders (regl caches
-//   programs by their source).
+// * lets every projector skip creating a context (0.3-0.4 s of a first frame in Chromium
+//   with software WebGL; the JupyterLab plugin makes it when JupyterLab is idle, `warmUp`)
+//   and compiling its shaders (regl caches programs by their source).
 // Its canvas is sized to the plots, not to the window as the library's own renderer is:
 // at 100,000 points that took a pan/zoom redraw from 2.5 to 3.5 frames a second here.
+// Its animation-frame loop runs only while a plot is on it (`quietRenderer`), so a page
+// whose projectors are all gone, or that has none yet, runs nothing.
 
-import { createRenderer } from "regl-scatterplot";
+import createScatterplot, { createRenderer } from "regl-scatterplot";
 // @ts-expect-error: regl-scatterplot ships no types for its source modules
 import { createRegl } from "regl-scatterplot/src/utils.js";
 
@@ -32,11 +34,7 @@ interface Context {
 
 /**
  * The page's WebGL context: a canvas and the regl instance on it, made as regl-scatterplot
- * makes its own (`createRegl`: the same context attributes and extensions). Made once;
- * it runs nothing until the renderer is made on it. The JupyterLab plugin makes it when
- * JupyterLab is idle after start (creating a context took 0.1-0.4 s of a first frame in
- * Chromium with software WebGL); the renderer is made by the first plot, since a renderer
- * runs an animation-frame loop (about 3 % of a core in an idle page here).
+ * makes its own (`createRegl`: the same context attributes and extensions). Made once.
  * Throws without WebGL.
  */
 export function sharedContext(): Context {
@@ -64,7 +62,7 @@ export function sharedRenderer(width = 1, height = 1): Renderer {
     const { canvas, regl } = sharedContext();
     canvas.width = Math.max(1, Math.ceil(width * window.devicePixelRatio));
     canvas.height = Math.max(1, Math.ceil(height * window.devicePixelRatio));
-    const made = createRenderer({ regl, canvas } as never);
+    const made = quietRenderer(regl as Regl, canvas);
     page[KEY] = made;
     return made;
   }
@@ -75,6 +73,74 @@ export function sharedRenderer(width = 1, height = 1): Renderer {
     shared.refresh();
   }
   return shared;
+}
+
+interface Regl {
+  frame(cb: () => void): { cancel(): void };
+}
+
+/**
+ * A renderer whose animation-frame loop runs only while at least one plot is registered
+ * on it. The library's renderer starts `regl.frame` when it is made and stops it only when
+ * destroyed, and every frame polls and flushes the context even with no plot to draw (an
+ * idle JupyterLab page: 0.54 s of main-thread tasks per 10 s with that loop, 0.04 s
+ * without, measured with CDP). Here its frame callback is kept and handed to regl while
+ * plots are on the renderer (`onFrame`, which every plot calls once when it is made and
+ * undoes when destroyed): the same loop, with the same poll and flush, when it has work.
+ */
+function quietRenderer(regl: Regl, canvas: HTMLCanvasElement): Renderer {
+  const frame = regl.frame;
+  let tick: (() => void) | null = null;
+  let running: { cancel(): void } | null = null;
+  const stop = () => {
+    running?.cancel();
+    running = null;
+  };
+  regl.frame = (cb) => {
+    tick = cb;
+    return { cancel: () => { tick = null; stop(); } }; // prettier-ignore
+  };
+  let made: Renderer;
+  try {
+    made = createRenderer({ regl, canvas } as never);
+  } finally {
+    regl.frame = frame;
+  }
+  const register = made.onFrame;
+  let plots = 0;
+  Object.defineProperty(made, "looping", { get: () => running !== null }); // for tests
+  made.onFrame = (draw: () => void) => {
+    const off = register(draw);
+    if (++plots === 1 && tick && !running) running = frame(tick);
+    let on = true;
+    return () => {
+      off();
+      if (!on) return;
+      on = false;
+      if (--plots === 0) stop();
+    };
+  };
+  return made;
+}
+
+/**
+ * Make the page's renderer and draw two points on it once, off screen, then let that plot
+ * go: the first projector then finds the context made, the shaders compiled and linked
+ * (regl caches programs by source, and the GPU process caches their binaries), and the
+ * renderer's loop stopped again. The JupyterLab plugin calls it when JupyterLab is idle
+ * after start. Throws without WebGL.
+ */
+export async function warmUp(): Promise<void> {
+  const renderer = sharedRenderer(64, 64);
+  const canvas = document.createElement("canvas");
+  const sp = createScatterplot({ renderer, canvas, width: 64, height: 64, pointSize: 3 } as never);
+  try {
+    await sp.draw({ x: [-0.5, 0.5], y: [-0.5, 0.5] } as never);
+    await new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
+    await new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
+  } finally {
+    sp.destroy();
+  }
 }
 
 /**

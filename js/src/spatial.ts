@@ -29,16 +29,29 @@ export const NODE_SIZE = 128;
 /** From this many points the index is built in a worker (below, in ~50 ms or less here). */
 export const WORKER_FROM = 50_000;
 
-/** The serialized KDBush index of points (x[i], y[i]), ids in row order. */
-export function spatialIndex(x: Float32Array, y: Float32Array): ArrayBuffer {
-  const index = new KDBush(x.length, NODE_SIZE);
+/**
+ * Build the serialized KDBush index of points (x[i], y[i]), ids in row order. It uses only
+ * its arguments, so the worker runs this very function from its source (`toString`).
+ */
+function buildIndex(
+  Index: new (n: number, nodeSize: number) => KDBushIndex,
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  nodeSize: number,
+): ArrayBuffer {
+  const index = new Index(x.length, nodeSize);
   for (let i = 0; i < x.length; i++) index.add(x[i], y[i]);
   index.finish();
   return index.data;
 }
 
-// The worker runs the same KDBush class (its source, as regl-scatterplot's own index
-// worker does). One worker for the page: anywidget loads a module copy per widget, so the
+/** The serialized KDBush index of points (x[i], y[i]), ids in row order. */
+export function spatialIndex(x: Float32Array, y: Float32Array): ArrayBuffer {
+  return buildIndex(KDBush, x, y, NODE_SIZE);
+}
+
+// The worker runs the same KDBush class and `buildIndex` (their source, as
+// regl-scatterplot's own index worker does). One worker for the page: anywidget loads a module copy per widget, so the
 // worker and its pending requests live on globalThis (as the renderer does, renderer.ts).
 // `worker` undefined: not tried yet; null: workers are unavailable here (a
 // Content-Security-Policy without blob: workers), and the index is built in place.
@@ -56,12 +69,11 @@ function indexWorker(): Worker | null {
   try {
     const source =
       `const KDBush = (${createKDBushClass.toString()})();\n` +
+      `const buildIndex = ${buildIndex.toString()};\n` +
       "onmessage = (e) => {\n" +
       "  const { id, x, y } = e.data;\n" +
-      `  const index = new KDBush(x.length, ${NODE_SIZE});\n` +
-      "  for (let i = 0; i < x.length; i++) index.add(x[i], y[i]);\n" +
-      "  index.finish();\n" +
-      "  postMessage({ id, data: index.data }, [index.data]);\n" +
+      `  const data = buildIndex(KDBush, x, y, ${NODE_SIZE});\n` +
+      "  postMessage({ id, data }, [data]);\n" +
       "};\n";
     const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
     const worker = new Worker(url, { name: "embedkit-spatial-index" });

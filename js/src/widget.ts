@@ -19,6 +19,7 @@ import { layoutRunning, mountLiveLayout } from "./live";
 
 export { createProjectorView, fitPoints } from "./view";
 export { localBackend } from "./local";
+export { spatialIndex, spatialIndexSoon, WORKER_FROM } from "./spatial";
 
 interface Model {
   get(name: string): any;
@@ -43,12 +44,24 @@ function colorFrom(wire: WireColor | null): ColorData | null {
   return { ...wire, values: decode(wire.values) as Float32Array };
 }
 
-/** The map labels (`_map_labels`: {order uint32, text, max}), or null. */
-function labelsFrom(wire: { order: WireArray; text: string[]; max: number } | null): MapLabels | null {
-  if (!wire || !wire.order || !Array.isArray(wire.text)) return null;
+interface WireLabels {
+  order: WireArray;
+  text_utf8?: DataView | ArrayBuffer | ArrayBufferView; // the labels in order, "\0" between two
+  text?: string[]; // instead, when a label holds "\0" (embedkit/widgets/_serialize.py)
+  max: number;
+}
+
+/** The map labels (`_map_labels`: {order uint32, text_utf8 or text, max}), or null. */
+function labelsFrom(wire: WireLabels | null): MapLabels | null {
+  if (!wire || !wire.order) return null;
   const order = decode(wire.order) as Uint32Array;
-  if (order.length !== wire.text.length) return null;
-  return { order, text: wire.text.map(String), max: Number(wire.max) || 0 };
+  let text: string[];
+  if (wire.text_utf8) {
+    text = order.length ? new TextDecoder().decode(wire.text_utf8).split("\0") : [];
+  } else if (Array.isArray(wire.text)) text = wire.text.map(String);
+  else return null;
+  if (order.length !== text.length) return null;
+  return { order, text, max: Number(wire.max) || 0 };
 }
 
 /** The model's timeline (`_frames` float32 T × n × 2, `_epochs`, `_metrics`, `epoch`), or null. */

@@ -137,3 +137,23 @@ def test_sentence_mode_without_a_kernel_says_so(page: Any) -> None:
     assert "need a running kernel" in count.inner_text()
     assert root.get_attribute("data-sentence") == "error"
     assert root.get_attribute("data-search-mode") == "sentence"
+
+
+def test_the_worker_builds_the_same_spatial_index(page: Any) -> None:
+    # From WORKER_FROM points the hover/lasso index is built in a worker (js/src/spatial.ts)
+    # from the source of the same function; it must give the very bytes the page builds.
+    same, worker = page.evaluate("""async () => {
+      const m = await import("./projector.js");
+      const n = m.WORKER_FROM + 1234;
+      const x = new Float32Array(n), y = new Float32Array(n);
+      for (let i = 0; i < n; i++) {
+        x[i] = Math.sin(i * 12.9898) * 1e3;
+        y[i] = Math.cos(i * 78.233);
+      }
+      const there = new Uint8Array(await m.spatialIndexSoon(x, y));
+      const here = new Uint8Array(m.spatialIndex(x, y));
+      const state = globalThis[Symbol.for("embedkit.spatialIndexWorker.kdbush-4")];
+      return [there.length === here.length && there.every((b, i) => b === here[i]),
+              state.worker instanceof Worker];
+    }""")
+    assert worker and same

@@ -2,12 +2,12 @@
 
 Chromium keeps at most 16 WebGL contexts alive on a page; a 17th makes it drop the oldest,
 whose plot then stops redrawing. Each projector used to create its own context. Now
-embedkit's JupyterLab extension creates the page's WebGL context when JupyterLab is idle
-after start (js/src/plugin.ts), the first projector makes the one renderer on it (not
-before: a renderer runs an animation-frame loop), and every projector draws with it.
-The notebook here shows 18 projectors in one cell, the last one taller than the others
-(the shared renderer's canvas must grow to it), then moves the points of the FIRST one
-from Python: it must redraw.
+embedkit's JupyterLab extension makes the page's WebGL context and renderer when
+JupyterLab is idle after start (js/src/plugin.ts, `warmUp` in js/src/renderer.ts), and
+every projector draws with it. The renderer's animation-frame loop runs only while a
+projector is on the page. The notebook here shows 18 projectors in one cell, the last one
+taller than the others (the shared renderer's canvas must grow to it), then moves the
+points of the FIRST one from Python: it must redraw; then closes them all: the loop stops.
 Checks read what a user sees (canvas pixels) and count the canvases that got a WebGL
 context while the cell ran (``getContext`` wrapped in the page before it runs).
 """
@@ -36,10 +36,13 @@ ps = [ek.Projector(emb, method=grid, labels=False, height=200) for _ in range({P
 ps.append(ek.Projector(emb, method=grid, labels=False, height=600))
 display(*ps)""",
     "ps[0].set_layout(np.c_[grid[:, 0], -grid[:, 1]] * [1, 0.2])  # squashed to a band",
+    "for p in ps:\n    p.close()",
 ]
 
-RENDERER = "!!globalThis[Symbol.for('embedkit.sharedRenderer.regl-scatterplot-1')]"
+SHARED = "globalThis[Symbol.for('embedkit.sharedRenderer.regl-scatterplot-1')]"
+RENDERER = f"!!{SHARED}"
 CONTEXT = "!!globalThis[Symbol.for('embedkit.sharedContext.regl-scatterplot-1')]"
+LOOPING = f"() => !!{SHARED} && {SHARED}.looping"  # its animation-frame loop runs
 BEFORE: dict[str, bool] = {}  # the page before the cell ran
 
 # Counts the canvases that get a WebGL context (regl may ask a canvas more than once).
@@ -63,8 +66,10 @@ def page(lab: Any, browser: Any, ui: Any) -> Iterator[Any]:
     ui.write_notebook(lab.root / NOTEBOOK, CELLS)
     pg = ui.open_notebook(browser, lab, NOTEBOOK)
     # made by the JupyterLab extension once the page is idle, before any projector
-    pg.wait_for_function(f"() => {CONTEXT}", polling=100, timeout=30_000)
-    BEFORE["renderer"] = pg.evaluate(f"() => {RENDERER}")
+    pg.wait_for_function(f"() => {RENDERER}", polling=100, timeout=30_000)
+    pg.wait_for_timeout(500)  # the warm-up plot drew and went
+    BEFORE["context"] = pg.evaluate(f"() => {CONTEXT}")
+    BEFORE["looping"] = pg.evaluate(LOOPING)
     pg.evaluate(COUNT_CONTEXTS)
     ui.run_cell(pg, 0)
     for n in range(PLOTS):
@@ -89,10 +94,11 @@ def inked_rows(page: Any, n: int) -> np.ndarray:
 
 def test_eighteen_projectors_use_one_webgl_context(page: Any) -> None:
     assert page.locator(".embedkit-projector").count() == PLOTS
-    # no projector made a context of its own: all drew with the one made at start,
-    # through the one renderer the first projector made (an idle page runs no renderer)
+    # no projector made a context of its own: all drew with the one renderer made at
+    # start, whose loop ran only once projectors were on the page
     assert page.evaluate("window.__webglCanvases") == 0
-    assert BEFORE["renderer"] is False and page.evaluate(f"() => {RENDERER}")
+    assert BEFORE["context"] is True and BEFORE["looping"] is False
+    assert page.evaluate(LOOPING) is True
 
 
 def test_the_tall_projector_draws_over_its_whole_height(page: Any) -> None:
@@ -117,3 +123,10 @@ def test_the_first_projector_still_redraws(page: Any, ui: Any) -> None:
     after = span(inked_rows(page, 0))
     # the grid's five rows spread over the plot; squashed, they make a thin band
     assert before > 3 * after > 0, (before, after)
+
+
+def test_the_loop_stops_when_the_projectors_go(page: Any, ui: Any) -> None:
+    assert page.evaluate(LOOPING) is True
+    ui.run_cell(page, 2)  # closes every projector: their views and plots go
+    page.wait_for_function(f"() => !({SHARED} && {SHARED}.looping)", polling=100, timeout=10_000)
+    assert page.evaluate(f"() => {RENDERER}")  # the renderer stays for the next projector
