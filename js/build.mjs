@@ -13,6 +13,9 @@ const options = {
   target: "es2020",
   minify: !watch,
   legalComments: "eof",
+  // regl's "main" is its development build (every call and command checked); the same
+  // library without the checks, as webpack.config.cjs bundles it for the JupyterLab extension
+  alias: { regl: "regl/dist/regl.unchecked.js" },
   outfile: path.join(here, "../embedkit/static/projector.js"),
   logLevel: "info",
 };

@@ -16,6 +16,7 @@
 import createScatterplot, { createRenderer } from "regl-scatterplot";
 // @ts-expect-error: regl-scatterplot ships no types for its source modules
 import { createRegl } from "regl-scatterplot/src/utils.js";
+import { prepareIndexWorker } from "./spatial";
 
 export type Renderer = ReturnType<typeof createRenderer>;
 
@@ -127,10 +128,11 @@ function quietRenderer(regl: Regl, canvas: HTMLCanvasElement): Renderer {
  * Make the page's renderer and draw two points on it once, off screen, then let that plot
  * go: the first projector then finds the context made, the shaders compiled and linked
  * (regl caches programs by source, and the GPU process caches their binaries), and the
- * renderer's loop stopped again. The JupyterLab plugin calls it when JupyterLab is idle
- * after start. Throws without WebGL.
+ * renderer's loop stopped again. The spatial index worker starts too (spatial.ts). The
+ * JupyterLab plugin calls it when JupyterLab is idle after start. Throws without WebGL.
  */
 export async function warmUp(): Promise<void> {
+  prepareIndexWorker();
   const renderer = sharedRenderer(64, 64);
   const canvas = document.createElement("canvas");
   const sp = createScatterplot({ renderer, canvas, width: 64, height: 64, pointSize: 3 } as never);

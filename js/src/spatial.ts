@@ -96,6 +96,15 @@ function indexWorker(): Worker | null {
 }
 
 /**
+ * Start the page's index worker now (the JupyterLab plugin does at idle time, `warmUp` in
+ * renderer.ts): a worker's start (a thread, an isolate, compiling its source) took
+ * 0.1-0.2 s in Chromium here, and a first large plot waited for it with nothing else to do.
+ */
+export function prepareIndexWorker(): void {
+  indexWorker();
+}
+
+/**
  * The index of (x, y), built in a worker from WORKER_FROM points (in place below that,
  * or when no worker can start); requests are answered in the order they were made.
  */
