@@ -31,9 +31,10 @@ kernel and page:
   after "drawn" the pixels could be read back (the software GPU finishing the frame).
 * **What each library brings to the page.** This JupyterLab has embedkit's JupyterLab
   extension, as ``pip install embedkit`` installs it; once JupyterLab is idle after start
-  it creates the page's one WebGL context (``js/src/renderer.ts``), which every embedkit
-  projector draws with, so embedkit's first frames do not include creating a WebGL
-  context. jupyter-scatter creates its context in its first frame.
+  it makes the page's one WebGL renderer, compiles its shaders and starts the spatial
+  index worker (``warmUp`` in ``js/src/renderer.ts``), which every embedkit projector
+  uses, so embedkit's first frames include none of these. jupyter-scatter creates its
+  context in its first frame.
 * **Pan/zoom frames per second.** After the first frame, the cell's end and 1 s of rest,
   Playwright's mouse drives the same gesture cycle over the canvas centre, one event every
   16 ms plus the time Chromium takes to accept it (it waits for the page, so a slow page
