@@ -83,6 +83,14 @@ def test_state_sends_binary_float32_not_lists(emb: ek.Embeddings, coords: np.nda
     assert state["_color"]["kind"] == "continuous" and state["_color"]["max"] == "62"
 
 
+def test_label_text_with_a_nul_keeps_the_json_list(coords: np.ndarray) -> None:
+    # the text buffer joins labels with "\0", so a label holding one travels as the list
+    odd = ek.Embeddings([f"w{i}" for i in range(62)] + ["a\0b"], np.eye(63, 4))
+    state, paths, _ = _remove_buffers(Projector(odd, method=coords).get_state())
+    assert ["_map_labels", "text_utf8"] not in paths
+    assert state["_map_labels"]["text"][-1] == "a\0b" and len(state["_map_labels"]["text"]) == 63
+
+
 def test_categorical_colour_and_legend(emb: ek.Embeddings, coords: np.ndarray) -> None:
     p = Projector(emb, method=coords, color="kind")
     enc = p._color
