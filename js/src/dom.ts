@@ -15,6 +15,11 @@ export function clear(node: Element): void {
   while (node.firstChild) node.removeChild(node.firstChild);
 }
 
+/** Resolves at the next animation frame (after the callbacks already asked for it). */
+export function nextFrame(): Promise<void> {
+  return new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
+}
+
 const STYLE_ID = "embedkit-projector-style";
 
 export function injectStyle(css: string): void {

@@ -16,6 +16,7 @@
 import createScatterplot, { createRenderer } from "regl-scatterplot";
 // @ts-expect-error: regl-scatterplot ships no types for its source modules
 import { createRegl } from "regl-scatterplot/src/utils.js";
+import { nextFrame } from "./dom";
 import { prepareIndexWorker } from "./spatial";
 
 export type Renderer = ReturnType<typeof createRenderer>;
@@ -138,8 +139,8 @@ export async function warmUp(): Promise<void> {
   const sp = createScatterplot({ renderer, canvas, width: 64, height: 64, pointSize: 3 } as never);
   try {
     await sp.draw({ x: [-0.5, 0.5], y: [-0.5, 0.5] } as never);
-    await new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
-    await new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
+    await nextFrame(); // the renderer's loop draws it
+    await nextFrame();
   } finally {
     sp.destroy();
   }

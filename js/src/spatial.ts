@@ -51,8 +51,9 @@ export function spatialIndex(x: Float32Array, y: Float32Array): ArrayBuffer {
 }
 
 // The worker runs the same KDBush class and `buildIndex` (their source, as
-// regl-scatterplot's own index worker does). One worker for the page: anywidget loads a module copy per widget, so the
-// worker and its pending requests live on globalThis (as the renderer does, renderer.ts).
+// regl-scatterplot's own index worker does). One worker for the page: anywidget loads a
+// module copy per widget, so the worker and its pending requests live on globalThis (as
+// the renderer does, renderer.ts).
 // `worker` undefined: not tried yet; null: workers are unavailable here (a
 // Content-Security-Policy without blob: workers), and the index is built in place.
 interface IndexWorker {

@@ -4,7 +4,7 @@
 // share it. All text from the data goes through textContent.
 
 import createScatterplot from "regl-scatterplot";
-import { clear, h } from "./dom";
+import { clear, h, nextFrame } from "./dom";
 import { LabelLayer } from "./labels";
 import { pointRows, sharedRenderer } from "./renderer";
 import { spatialIndexSoon } from "./spatial";
@@ -611,7 +611,7 @@ class View implements ProjectorView {
     else if (this.pending?.kind === "selection") this.setSelection(this.pending.indices);
     this.pending = null;
     // the label pass was asked first, so it runs in this same animation frame
-    await new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
+    await nextFrame();
     const ms = performance.now() - this.t0;
     // when each step of the first frame ended, ms after render(): for measurements
     root.dataset.phases = JSON.stringify({ ...phases, labels: ms });
