@@ -114,6 +114,7 @@ class View implements ProjectorView {
   private drawn = false; // marks set before the first draw wait for it (points must exist)
   private pending: Marks | null;
   private resizer: ResizeObserver | null = null; // starts the view, then follows its size
+  private size = ""; // the scatter's width x height: a resize to the same size draws nothing
   private readonly cache = new Map<number, HoverInfo>();
   private mouse: [number, number] = [0, 0];
   private timeline: TimelineData | null = null;
@@ -518,7 +519,7 @@ class View implements ProjectorView {
   private drawPoints(
     options: object,
     before?: (pts: Record<string, Float32Array>) => void,
-    first?: { pts: Record<string, Float32Array>; index: Promise<ArrayBuffer> },
+    first?: { pts: Record<string, Float32Array>; index: Promise<ArrayBuffer>; ready: Promise<void> },
   ): Promise<void> {
     const run = async () => {
       if (!this.scatter || this.destroyed) return;
@@ -526,6 +527,7 @@ class View implements ProjectorView {
       const index = first?.index ?? spatialIndexSoon(pts.x, pts.y);
       const rows = pointRows(pts);
       const spatialIndex = await index;
+      await first?.ready;
       if (!this.scatter || this.destroyed) return;
       before?.(pts);
       await this.scatter.draw(rows as never, { ...options, spatialIndex } as never);
@@ -570,7 +572,10 @@ class View implements ProjectorView {
       this.resizer = new ResizeObserver(() => {
         if (!this.scatter) return tryStart();
         const { clientWidth: width, clientHeight: height } = this.parts.wrap;
-        if (width <= 0 || height <= 0) return;
+        // the observer's first call (at observe) and any call with an unchanged size would
+        // redraw every point for nothing: in a first frame that is a second full render
+        if (width <= 0 || height <= 0 || `${width}x${height}` === this.size) return;
+        this.size = `${width}x${height}`;
         sharedRenderer(width, height); // grows with the largest plot
         void this.scatter.set({ width, height }).then(() => this.scheduleLabels());
       });
@@ -582,6 +587,7 @@ class View implements ProjectorView {
     const { wrap, canvas, root } = this.parts;
     const phases: Record<string, number> = { sized: performance.now() - this.t0 };
     const style = pointStyle(this.xy.length >> 1);
+    this.size = `${wrap.clientWidth}x${wrap.clientHeight}`;
     const pts = this.points();
     const index = spatialIndexSoon(pts.x, pts.y); // in a worker for large n: meanwhile ...
     const sp = createScatterplot({
@@ -599,10 +605,13 @@ class View implements ProjectorView {
       lassoColor: [0.1, 0.4, 0.8, 1],
       ...this.colorSettings(),
     } as never);
+    // regl-scatterplot sets its size at the next animation frame and then asks for a redraw:
+    // drawing the points before that would render all of them twice in the first frame
+    const ready = new Promise<void>((resolve) => sp.subscribe("init", () => resolve(), 1));
     this.scatter = sp;
     this.subscribe(sp);
     phases.scatter = performance.now() - this.t0;
-    await this.drawPoints(this.drawOptions(), undefined, { pts, index }); // ... the rows are made
+    await this.drawPoints(this.drawOptions(), undefined, { pts, index, ready }); // ... the rows are made
     if (this.destroyed) return;
     phases.points = performance.now() - this.t0;
     this.drawn = true;

@@ -157,3 +157,35 @@ def test_the_worker_builds_the_same_spatial_index(page: Any) -> None:
               state.worker instanceof Worker];
     }""")
     assert worker and same
+
+
+def test_the_first_frame_renders_the_points_once(browser: Any, page: Any) -> None:
+    # regl-scatterplot sets its size one animation frame after it is made, then asks for a
+    # redraw; a first draw made before that rendered every point twice (at 100,000 points
+    # in software WebGL, a second full render before the frame was on screen). Each render
+    # ends in one copy (drawImage) into the view's scatter canvas: count them.
+    fresh = browser.new_page(viewport={"width": 1000, "height": 600})
+    fresh.add_init_script("""(() => {
+      const draw = CanvasRenderingContext2D.prototype.drawImage;
+      window.__copies = new Map();
+      CanvasRenderingContext2D.prototype.drawImage = function (...args) {
+        window.__copies.set(this.canvas, (window.__copies.get(this.canvas) || 0) + 1);
+        return draw.apply(this, args);
+      };
+    })()""")
+    try:
+        fresh.goto(page.url)
+        fresh.wait_for_selector(".embedkit-projector[data-drawn='1']", timeout=30_000)
+        copies = fresh.evaluate("""async () => {
+          for (let i = 0; i < 10; i++) await new Promise((r) => requestAnimationFrame(r));
+          return window.__copies.get(document.querySelector(".ek-canvas-wrap canvas")) || 0;
+        }""")
+        assert copies == 1
+        # a resize still redraws (the view follows its size)
+        fresh.evaluate("document.getElementById('root').style.width = '700px'")
+        fresh.wait_for_function(
+            "window.__copies.get(document.querySelector('.ek-canvas-wrap canvas')) >= 2",
+            timeout=10_000,
+        )
+    finally:
+        fresh.close()
