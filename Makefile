@@ -36,7 +36,7 @@ chromium:
 # reproducible, so a bundle that differs from the committed one is stale.
 # `npm ci` installs exactly the committed lockfile and never rewrites it (`make test`
 # must leave every tracked file as it was).
-js: $(STAMP)
+js:
 	cd js && npm ci --no-audit --no-fund --loglevel=error && npm run typecheck && npm run build
 	cd js && npx tsc -p tsconfig.lib.json --noEmit
 	@git diff --quiet -- embedkit/static/projector.js 2>/dev/null || { \
@@ -46,7 +46,7 @@ js: $(STAMP)
 # jupyter-builder from the venv) after changing js/src, and commit the result. Its chunk
 # names depend on the checkout path, so `make test` typechecks it (above) but does not
 # rebuild it; tests/test_labextension_wheel.py installs the committed build.
-labextension: js
+labextension: $(STAMP) js
 	cd js && PATH="$(abspath $(VENV))/bin:$$PATH" npm run --silent build:labextension
 	rm -f embedkit/labextension/install.json
 
@@ -96,10 +96,16 @@ docs: $(STAMP)
 
 # `make test` must leave every tracked file as it found it (lockfile, notebooks, bundles):
 # the state of the tracked files is fingerprinted before and compared after.
+# The steps that use one core each run side by side (-j3): the pip install beside npm and
+# Chromium's apt install, then ruff, mypy and the docs build; the suite then uses both cores.
+# --output-sync keeps each step's output together.
 TRACKED = { git diff HEAD --binary; git ls-files -d; } 2>/dev/null | sha256sum
+PARALLEL = -j3 --output-sync=target
 test:
 	@mkdir -p build && $(TRACKED) > build/.tracked-before
-	$(MAKE) install lint typecheck suite docs
+	$(MAKE) $(PARALLEL) install
+	$(MAKE) $(PARALLEL) lint typecheck docs
+	$(MAKE) suite
 	@$(TRACKED) | cmp -s - build/.tracked-before || { \
 	  echo "make test changed tracked files:"; git status --short --untracked-files=no; exit 1; }
 
