@@ -115,6 +115,7 @@ class View implements ProjectorView {
   private pending: Marks | null;
   private resizer: ResizeObserver | null = null; // starts the view, then follows its size
   private size = ""; // the scatter's width x height: a resize to the same size draws nothing
+  private unblock: (() => void) | null = null; // ends the first draw's wait (destroy)
   private readonly cache = new Map<number, HoverInfo>();
   private mouse: [number, number] = [0, 0];
   private timeline: TimelineData | null = null;
@@ -490,6 +491,7 @@ class View implements ProjectorView {
     if (this.labelFrame) cancelAnimationFrame(this.labelFrame);
     clearTimeout(this.searchTimer);
     this.resizer?.disconnect();
+    this.unblock?.();
     this.scatter?.destroy();
     this.scatter = null;
     this.parts.root.remove();
@@ -514,7 +516,7 @@ class View implements ProjectorView {
    * layout after a new colour) must land last. The point rows are made while the index is
    * built (in a worker for large n); `before` runs as the draw starts (a label glide
    * starts with the points' glide). `first`: the first draw's points and index, started
-   * before the scatter was created.
+   * before the scatter was created, and the scatter's `init` (the draw waits for it).
    */
   private drawPoints(
     options: object,
@@ -606,8 +608,13 @@ class View implements ProjectorView {
       ...this.colorSettings(),
     } as never);
     // regl-scatterplot sets its size at the next animation frame and then asks for a redraw:
-    // drawing the points before that would render all of them twice in the first frame
-    const ready = new Promise<void>((resolve) => sp.subscribe("init", () => resolve(), 1));
+    // drawing the points before that would render all of them twice in the first frame. So
+    // the first draw waits for the plot's `init`, or for destroy() (a plot destroyed first
+    // never publishes it).
+    const ready = new Promise<void>((resolve) => {
+      this.unblock = resolve;
+      sp.subscribe("init", () => resolve(), 1);
+    });
     this.scatter = sp;
     this.subscribe(sp);
     phases.scatter = performance.now() - this.t0;

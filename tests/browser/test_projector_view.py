@@ -189,3 +189,24 @@ def test_the_first_frame_renders_the_points_once(browser: Any, page: Any) -> Non
         )
     finally:
         fresh.close()
+
+
+def test_a_view_destroyed_at_once_still_settles(page: Any) -> None:
+    # destroyed after its first draw began but before the plot's first animation frame
+    # (a task, not a frame, later): the plot never publishes `init`, for which that draw
+    # waits; `ready` must settle all the same
+    outcome = page.evaluate("""async () => {
+      const m = await import("./projector.js");
+      const el = document.createElement("div");
+      el.style.width = "400px";
+      document.body.appendChild(el);
+      const v = m.createProjectorView(el, { xy: Float32Array.of(0, 0, 1, 1), method: "grid",
+        metric: "cosine", k: 1, height: 200 }, m.localBackend({ labels: ["a", "b"] }));
+      await new Promise((r) => setTimeout(r, 0));
+      v.destroy();
+      const late = new Promise((r) => setTimeout(() => r("still waiting"), 3000));
+      const out = await Promise.race([v.ready.then(() => "settled"), late]);
+      el.remove();
+      return out;
+    }""")
+    assert outcome == "settled"
