@@ -114,7 +114,6 @@ class View implements ProjectorView {
   private drawn = false; // marks set before the first draw wait for it (points must exist)
   private pending: Marks | null;
   private resizer: ResizeObserver | null = null; // starts the view, then follows its size
-  private size = ""; // the scatter's width x height: a resize to the same size draws nothing
   private unblock: (() => void) | null = null; // ends the first draw's wait (destroy)
   private readonly cache = new Map<number, HoverInfo>();
   private mouse: [number, number] = [0, 0];
@@ -574,12 +573,12 @@ class View implements ProjectorView {
       this.resizer = new ResizeObserver(() => {
         if (!this.scatter) return tryStart();
         const { clientWidth: width, clientHeight: height } = this.parts.wrap;
-        // the observer's first call (at observe) and any call with an unchanged size would
+        // the observer's first call (at observe) and any call with the plot's own size would
         // redraw every point for nothing: in a first frame that is a second full render
-        if (width <= 0 || height <= 0 || `${width}x${height}` === this.size) return;
-        this.size = `${width}x${height}`;
+        const sp = this.scatter;
+        if (width <= 0 || height <= 0 || (width === sp.get("width") && height === sp.get("height"))) return;
         sharedRenderer(width, height); // grows with the largest plot
-        void this.scatter.set({ width, height }).then(() => this.scheduleLabels());
+        void sp.set({ width, height }).then(() => this.scheduleLabels());
       });
       this.resizer.observe(this.parts.wrap);
     });
@@ -589,7 +588,6 @@ class View implements ProjectorView {
     const { wrap, canvas, root } = this.parts;
     const phases: Record<string, number> = { sized: performance.now() - this.t0 };
     const style = pointStyle(this.xy.length >> 1);
-    this.size = `${wrap.clientWidth}x${wrap.clientHeight}`;
     const pts = this.points();
     const index = spatialIndexSoon(pts.x, pts.y); // in a worker for large n: meanwhile ...
     const sp = createScatterplot({
