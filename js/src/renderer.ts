@@ -26,45 +26,24 @@ export type Renderer = ReturnType<typeof createRenderer>;
 // module copy, and the JupyterLab extension's kernel-less views, find the same one. The
 // key names the renderer API it holds (regl-scatterplot 1.x, the version in package.json).
 const KEY = Symbol.for("embedkit.sharedRenderer.regl-scatterplot-1");
-const CONTEXT_KEY = Symbol.for("embedkit.sharedContext.regl-scatterplot-1");
 const page = globalThis as unknown as Record<symbol, unknown>;
-
-interface Context {
-  canvas: HTMLCanvasElement;
-  regl: unknown;
-}
-
-/**
- * The page's WebGL context: a canvas and the regl instance on it, made as regl-scatterplot
- * makes its own (`createRegl`: the same context attributes and extensions). Made once.
- * Throws without WebGL.
- */
-export function sharedContext(): Context {
-  let ctx = page[CONTEXT_KEY] as Context | undefined;
-  if (!ctx) {
-    const canvas = document.createElement("canvas");
-    canvas.width = canvas.height = 1;
-    ctx = { canvas, regl: createRegl(canvas) };
-    page[CONTEXT_KEY] = ctx;
-  }
-  return ctx;
-}
 
 /**
  * The page's renderer, created at the first call (again if it was destroyed), at least
- * `width` x `height` CSS pixels. Its canvas is as large as the largest plot that used it,
- * not the whole window (the library's default): every frame clears it, runs a pass over
- * all of it and copies the plot's part out, which in a software-rendered page costs in
- * proportion to its area.
+ * `width` x `height` CSS pixels. It owns the page's one WebGL context: a canvas and the regl
+ * instance on it, made as regl-scatterplot makes its own (`createRegl`: the same context
+ * attributes and extensions); destroying the renderer destroys them. Its canvas is as large
+ * as the largest plot that used it, not the whole window (the library's default): every
+ * frame clears it, runs a pass over all of it and copies the plot's part out, which in a
+ * software-rendered page costs in proportion to its area. Throws without WebGL.
  */
 export function sharedRenderer(width = 1, height = 1): Renderer {
   const shared = page[KEY] as Renderer | undefined;
   if (!shared || shared.isDestroyed) {
-    if (shared) delete page[CONTEXT_KEY]; // destroying a renderer destroys its regl
-    const { canvas, regl } = sharedContext();
+    const canvas = document.createElement("canvas");
     canvas.width = Math.max(1, Math.ceil(width * window.devicePixelRatio));
     canvas.height = Math.max(1, Math.ceil(height * window.devicePixelRatio));
-    const made = quietRenderer(regl as Regl, canvas);
+    const made = quietRenderer(createRegl(canvas) as Regl, canvas);
     page[KEY] = made;
     return made;
   }

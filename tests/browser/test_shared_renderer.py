@@ -41,7 +41,6 @@ display(*ps)""",
 
 SHARED = "globalThis[Symbol.for('embedkit.sharedRenderer.regl-scatterplot-1')]"
 RENDERER = f"!!{SHARED}"
-CONTEXT = "!!globalThis[Symbol.for('embedkit.sharedContext.regl-scatterplot-1')]"
 LOOPING = f"() => !!{SHARED} && {SHARED}.looping"  # its animation-frame loop runs
 BEFORE: dict[str, bool] = {}  # the page before the cell ran
 
@@ -68,7 +67,8 @@ def page(lab: Any, browser: Any, ui: Any) -> Iterator[Any]:
     # made by the JupyterLab extension once the page is idle, before any projector
     pg.wait_for_function(f"() => {RENDERER}", polling=100, timeout=30_000)
     pg.wait_for_timeout(500)  # the warm-up plot drew and went
-    BEFORE["context"] = pg.evaluate(f"() => {CONTEXT}")
+    # the renderer owns the page's one WebGL context (its canvas, with regl on it)
+    BEFORE["context"] = pg.evaluate(f"() => !!{SHARED}.regl && !!{SHARED}.canvas")
     BEFORE["looping"] = pg.evaluate(LOOPING)
     pg.evaluate(COUNT_CONTEXTS)
     ui.run_cell(pg, 0)
