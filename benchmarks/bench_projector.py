@@ -44,6 +44,10 @@ kernel and page:
   the scatter canvas (regl-scatterplot's copy of each rendered frame; one per frame at
   most) over the elapsed page time. ``requestAnimationFrame`` ticks in the same window are
   printed beside them (the browser's frame rate, whether or not the plot redrew).
+* ``--trace`` records a Chromium trace of each first frame and prints how long the page's
+  main thread and the GPU process's main thread ran tasks, and the display compositor's
+  ``SwapBuffers`` per frame (with software GL it draws the whole composited frame; at
+  100,000 points it is most of the GPU thread's time, for both libraries).
 * Before measuring, both libraries draw 1,000 points once (shader compilation, module
   caches: not counted).
 
@@ -55,7 +59,7 @@ after the machine (``_machine.describe()``) and the load average, at the start a
 Issue 12 targets: first frame ratio >= 2 at 100k and 1M with labels on; fps ratio >= 1.
 
 Run: ``python benchmarks/bench_projector.py [--sizes 100000,1000000] [--rounds 2] [--glove]
-[--seconds 3]``. Needs ``pip install jupyter-scatter`` (the ``test`` extra) and
+[--seconds 3] [--trace]``. Needs ``pip install jupyter-scatter`` (the ``test`` extra) and
 /usr/bin/chromium (``make chromium``).
 """
 
@@ -78,6 +82,7 @@ HEIGHT = 480
 WIDTH = [0]  # jupyter-scatter's width: embedkit's canvas width, read at the warm-up (0: auto)
 GLOVE_ROWS = 400_000
 LABELS = [True]  # embedkit's map labels (--no-labels: False)
+TRACE = [False]  # --trace: a Chromium trace of each first frame, summarised per run
 PACE_S = 0.016  # between two mouse events of the gesture sequence (about 60 a second)
 
 # Installed once per page (before the cell runs): counts drawImage calls per target canvas,
@@ -337,9 +342,12 @@ def measure_cell(
 ) -> Run:
     """Time cell ``index`` (which shows ``lib``'s plot) to its first frame, then pan/zoom."""
     page.evaluate(PAGE_TOOLS)
+    if TRACE[0]:
+        page.context.browser.start_tracing(page=page, categories=TRACE_CATEGORIES)
     page.evaluate(f"window.__bench.runAndWatch({index}, {lib!r})")
     page.wait_for_function("window.__bench.result", polling=100, timeout=timeout_ms)
     first = page.evaluate("window.__bench.result")
+    traced = trace_summary(page.context.browser.stop_tracing()) if TRACE[0] else ""
     seen = {
         k: v
         for k, v in first.get("seen", {}).items()
@@ -357,6 +365,8 @@ def measure_cell(
     if first.get("render") is not None and first.get("view") is not None:
         # from the view's "drawn" to pixels read back: the GPU (SwiftShader) finishing the frame
         phases += f", on screen +{(first['ms'] - first['render'] - first['view']) / 1000:.2f} after"
+    if traced:
+        phases = f"{phases}\n{'':19}trace: {traced}" if phases else f"trace: {traced}"
     view_ms = first.get("view")
     page.wait_for_function(RAN.format(index), polling=100, timeout=timeout_ms)
     h.wait_idle(page, timeout=timeout_ms)
@@ -366,6 +376,54 @@ def measure_cell(
     return Run(lib, n, float(first["ms"]), int(counts["draws"]), int(counts["ticks"]),
                counts["ms"] / 1000, (int(size[0]), int(size[1])),
                view_ms if lib == "embedkit" else None, phases)  # fmt: skip
+
+
+TRACE_CATEGORIES = ["devtools.timeline", "disabled-by-default-devtools.timeline", "gpu", "viz"]
+
+
+def trace_summary(raw: bytes) -> str:
+    """Where a first frame's time went, from a Chromium trace of it (``--trace``): how long
+    the page's main thread and the GPU process's main thread ran tasks, and how much of
+    the latter was the display compositor's ``SwapBuffers`` (which, with software GL,
+    draws the whole composited frame), per frame."""
+    import json
+
+    events = json.loads(raw)["traceEvents"]
+    names = {
+        (e["pid"], e["tid"]): e["args"]["name"] for e in events if e.get("name") == "thread_name"
+    }
+    spans = [e for e in events if e.get("ph") == "X" and "dur" in e]
+    if not spans:
+        return "(empty trace)"
+    t0 = min(e["ts"] for e in spans)
+    t1 = max(e["ts"] + e["dur"] for e in spans)
+
+    def busy(thread: str) -> float:
+        total, end = 0.0, 0.0
+        for e in sorted(
+            (
+                e
+                for e in spans
+                if names.get((e["pid"], e["tid"])) == thread
+                and e["name"] in ("RunTask", "ThreadControllerImpl::RunTask")
+            ),
+            key=lambda e: e["ts"],
+        ):
+            if e["ts"] >= end:  # top-level tasks only
+                total, end = total + e["dur"], e["ts"] + e["dur"]
+        return total / 1000
+
+    swaps = [
+        e["dur"] / 1000
+        for e in spans
+        if e["name"] == "SkiaOutputSurfaceImplOnGpu::SwapBuffers"
+        and names.get((e["pid"], e["tid"])) == "CrGpuMain"
+    ]
+    each = " ".join(f"{d:.0f}" for d in swaps)
+    page, gpu = busy("CrRendererMain"), busy("CrGpuMain")
+    return (f"{(t1 - t0) / 1000:.0f} ms traced; page main thread busy {page:.0f} ms, "
+            f"GPU main thread {gpu:.0f} ms, of which SwapBuffers {sum(swaps):.0f} ms "
+            f"in {len(swaps)} frames ({each} ms)")  # fmt: skip
 
 
 def harness() -> Any:
@@ -427,8 +485,11 @@ def main(argv: list[str] | None = None) -> None:
                         help="length of the pan/zoom gesture sequence (default 3)")  # fmt: skip
     parser.add_argument("--no-labels", action="store_true",
                         help="embedkit without map labels (what labels cost)")  # fmt: skip
+    parser.add_argument("--trace", action="store_true",
+                        help="trace each first frame; print where it went")  # fmt: skip
     args = parser.parse_args(argv)
     LABELS[0] = not args.no_labels
+    TRACE[0] = args.trace
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
 
     sys.path.insert(0, str(Path(__file__).resolve().parent))
