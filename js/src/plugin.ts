@@ -17,6 +17,8 @@ interface App {
   shell: {
     add(widget: Panel, area: string, options?: { mode?: string; activate?: boolean }): void;
     activateById(id: string): void;
+    currentWidget?: { node: HTMLElement } | null;
+    currentChanged?: { connect(cb: () => void): void };
   };
 }
 
@@ -85,22 +87,50 @@ function registry(app: App): TabRegistry {
 
 /**
  * Warm the page's renderer when JupyterLab is idle (renderer.ts `warmUp`: the WebGL
- * context, the renderer and the compiled shaders every projector draws with, whichever
- * copy of the widget module draws it, since they live on globalThis). In Chromium with
- * software WebGL they took 0.3-0.5 s of the session's first frame. The module is loaded
- * only then (its own chunk), and nothing runs on the renderer until a projector draws.
- * Without WebGL nothing happens here: the first view says what is missing.
+ * context, the renderer sized for a projector in the notebook on screen, the compiled
+ * shaders and a parked plot, which every projector uses, whichever copy of the widget
+ * module draws it, since they live on globalThis). In Chromium with software WebGL they
+ * took 0.3-0.5 s of the session's first frame. Again when another notebook comes to the
+ * front (the renderer only grows). The module is loaded only then (its own chunk), and
+ * nothing runs on the renderer until a projector draws. Without WebGL nothing happens
+ * here: the first view says what is missing.
  */
-function prepareRenderer(): void {
+function prepareRenderer(app: App): void {
   const warm = () => {
     import("./renderer").then(
-      (r) => r.warmUp().catch(() => undefined), // no WebGL: left to the first view
+      (r) => r.warmUp(plotSizeGuess(app) ?? undefined).catch(() => undefined), // no WebGL: left to the first view
       () => undefined,
     );
   };
   const w = window as unknown as { requestIdleCallback?: (cb: () => void, o?: object) => number };
-  if (w.requestIdleCallback) w.requestIdleCallback(warm, { timeout: 10_000 });
-  else setTimeout(warm, 2_000);
+  const whenIdle = () => {
+    if (w.requestIdleCallback) w.requestIdleCallback(warm, { timeout: 10_000 });
+    else setTimeout(warm, 2_000);
+  };
+  whenIdle();
+  // a document's cells are there once it is revealed (its model loaded and rendered)
+  app.shell.currentChanged?.connect(() => {
+    const revealed = (app.shell.currentWidget as { revealed?: Promise<void> } | null)?.revealed;
+    void Promise.resolve(revealed).then(whenIdle, whenIdle);
+  });
+}
+
+/** The default projector's height (`Projector.height`, embedkit/widgets/projector.py). */
+const PLOT_HEIGHT = 480;
+/** The projector's side panel and borders (style.ts: `.ek-side` 230 px + 1 px border). */
+const SIDE = 233;
+
+/**
+ * The plot size of a projector in the front notebook with the default height: its cells'
+ * editor width, about the output area's, less the side panel (which goes below the plot
+ * under 640 px, style.ts). Null when no notebook with a cell is in front.
+ */
+export function plotSizeGuess(app: App): { width: number; height: number } | null {
+  const node = app.shell.currentWidget?.node;
+  const editor = node?.querySelector(".jp-Cell .jp-InputArea-editor");
+  const width = editor ? editor.getBoundingClientRect().width : 0;
+  if (width < 64) return null;
+  return { width: Math.ceil(width >= 640 ? width - SIDE : width), height: PLOT_HEIGHT };
 }
 
 const plugin = {
@@ -109,7 +139,7 @@ const plugin = {
   autoStart: true,
   activate: (app: App): void => {
     (window as unknown as { embedkitTabs: TabRegistry }).embedkitTabs = registry(app);
-    prepareRenderer();
+    prepareRenderer(app);
   },
 };
 

@@ -105,24 +105,119 @@ function quietRenderer(regl: Regl, canvas: HTMLCanvasElement): Renderer {
 }
 
 /**
- * Make the page's renderer and draw two points on it once, off screen, then let that plot
- * go: the first projector then finds the context made, the shaders compiled and linked
- * (regl caches programs by source, and the GPU process caches their binaries), and the
- * renderer's loop stopped again. The spatial index worker starts too (spatial.ts). The
- * JupyterLab plugin calls it when JupyterLab is idle after start. Throws without WebGL.
+ * Make the page's renderer, at least `size` CSS pixels (the JupyterLab plugin's guess of a
+ * projector's size in the notebook on screen: growing the renderer's canvas later, in a
+ * first frame, waited 40-130 ms for Chromium's GPU process here), and park a plot on it
+ * (`park`): the first projector then finds the context made, the shaders compiled and
+ * linked (regl caches programs by source, and the GPU process caches their binaries), a
+ * plot made and the renderer's loop stopped. The spatial index worker starts too
+ * (spatial.ts). The plugin calls it when JupyterLab is idle, after start and when another
+ * notebook comes to the front; calling it again only grows the renderer and parks a plot
+ * if none is parked. Throws without WebGL.
  */
-export async function warmUp(): Promise<void> {
+export async function warmUp(size?: { width: number; height: number }): Promise<void> {
   prepareIndexWorker();
-  const renderer = sharedRenderer(64, 64);
-  const canvas = document.createElement("canvas");
-  const sp = createScatterplot({ renderer, canvas, width: 64, height: 64, pointSize: 3 } as never);
+  sharedRenderer(size?.width ?? 64, size?.height ?? 64);
+  await park();
+}
+
+type Scatter = ReturnType<typeof createScatterplot>;
+
+/** A plot made ahead of time on the page's renderer, off screen and off its loop. */
+export interface ParkedPlot {
+  scatter: Scatter;
+  /** The 2D canvas the plot copies its frames into (not in the document yet). */
+  canvas: HTMLCanvasElement;
+  /** Put the plot back on the renderer's loop (once, after its size is set). */
+  resume(): void;
+}
+
+interface Parking {
+  plot: ParkedPlot | null;
+  renderer: Renderer | null;
+  making: boolean;
+}
+const PARKED = Symbol.for("embedkit.parkedPlot.regl-scatterplot-1");
+const parking = (page[PARKED] ??= { plot: null, renderer: null, making: false }) as Parking;
+
+/**
+ * Make one plot on the page's renderer and keep it, off screen, for the next projector
+ * (`takeParked`). Making a plot (regl's code generation for its draw commands, its camera,
+ * lasso and textures) took 100-150 ms of the main thread in Chromium here, and its `init`
+ * waits one more animation frame: a projector that takes a parked plot skips both in its
+ * first frame. The plot draws two points once (so its commands and shaders have run),
+ * clears them, and leaves the renderer's loop: a parked plot costs no frame. Throws
+ * without WebGL.
+ */
+export async function park(): Promise<void> {
+  const current = page[KEY] as Renderer | undefined;
+  if (parking.making || (parking.plot && current && parking.renderer === current && !current.isDestroyed)) return;
+  parking.making = true;
   try {
-    await sp.draw({ x: [-0.5, 0.5], y: [-0.5, 0.5] } as never);
-    await nextFrame(); // the renderer's loop draws it
-    await nextFrame();
+    const renderer = sharedRenderer(64, 64);
+    const canvas = document.createElement("canvas");
+    // the plot registers its frame callback once, when made; keep it to hand back later
+    const register = renderer.onFrame;
+    const hook: { cb: (() => void) | null; off: (() => void) | null } = { cb: null, off: null };
+    renderer.onFrame = (cb: () => void) => {
+      hook.cb = cb;
+      hook.off = register(cb);
+      return () => { // the plot's destroy()
+        hook.off?.();
+        hook.off = null;
+        hook.cb = null;
+      };
+    };
+    let sp: Scatter;
+    try {
+      sp = createScatterplot({ renderer, canvas, width: 64, height: 64, pointSize: 3 } as never);
+    } finally {
+      renderer.onFrame = register;
+    }
+    try {
+      await sp.draw({ x: [-0.5, 0.5], y: [-0.5, 0.5] } as never);
+      await nextFrame(); // the renderer's loop draws it
+      await nextFrame();
+      await sp.clear();
+    } catch (err) {
+      sp.destroy();
+      throw err;
+    }
+    hook.off?.(); // off the loop until taken
+    hook.off = null;
+    parking.plot?.scatter.destroy();
+    parking.plot = {
+      scatter: sp,
+      canvas,
+      resume: () => {
+        if (!hook.off && hook.cb && !renderer.isDestroyed) hook.off = register(hook.cb);
+      },
+    };
+    parking.renderer = renderer;
   } finally {
-    sp.destroy();
+    parking.making = false;
   }
+}
+
+/**
+ * The parked plot (`park`), or null when there is none or it was made on a renderer that
+ * is gone. The caller owns it: it sets its options and size, puts its canvas in the
+ * document, calls `resume()` and destroys it when done. Another is parked when the page
+ * is next idle.
+ */
+export function takeParked(): ParkedPlot | null {
+  const plot = parking.plot;
+  parking.plot = null;
+  if (!plot) return null;
+  if (parking.renderer !== page[KEY] || parking.renderer?.isDestroyed) {
+    plot.scatter.destroy();
+    return null;
+  }
+  const w = window as unknown as { requestIdleCallback?: (cb: () => void, o?: object) => number };
+  const again = () => void park().catch(() => undefined);
+  if (w.requestIdleCallback) w.requestIdleCallback(again, { timeout: 10_000 });
+  else setTimeout(again, 2_000);
+  return plot;
 }
 
 /**

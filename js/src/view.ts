@@ -6,7 +6,7 @@
 import createScatterplot from "regl-scatterplot";
 import { clear, h, nextFrame } from "./dom";
 import { LabelLayer } from "./labels";
-import { pointRows, sharedRenderer } from "./renderer";
+import { pointRows, sharedRenderer, takeParked } from "./renderer";
 import { spatialIndexSoon } from "./spatial";
 import { categorical, ramp } from "./palette";
 import { SentenceSearch } from "./sentence";
@@ -590,11 +590,8 @@ class View implements ProjectorView {
     const style = pointStyle(this.xy.length >> 1);
     const pts = this.points();
     const index = spatialIndexSoon(pts.x, pts.y); // in a worker for large n: meanwhile ...
-    const sp = createScatterplot({
-      renderer: sharedRenderer(wrap.clientWidth, wrap.clientHeight), // one WebGL context for the page (renderer.ts)
-      canvas,
-      width: wrap.clientWidth,
-      height: wrap.clientHeight,
+    const parked = takeParked(); // made ahead when the page was idle (renderer.ts)
+    const options = {
       backgroundColor: background(root),
       pointSize: style.pointSize,
       opacity: style.opacity,
@@ -604,15 +601,41 @@ class View implements ProjectorView {
       opacityInactiveScale: 0.6,
       lassoColor: [0.1, 0.4, 0.8, 1],
       ...this.colorSettings(),
-    } as never);
-    // regl-scatterplot sets its size at the next animation frame and then asks for a redraw:
-    // drawing the points before that would render all of them twice in the first frame. So
-    // the first draw waits for the plot's `init`, or for destroy() (a plot destroyed first
-    // never publishes it).
-    const ready = new Promise<void>((resolve) => {
-      this.unblock = resolve;
-      sp.subscribe("init", () => resolve(), 1);
-    });
+    };
+    const size = { width: wrap.clientWidth, height: wrap.clientHeight };
+    const renderer = sharedRenderer(size.width, size.height); // one WebGL context for the page (renderer.ts)
+    let sp: Scatter;
+    let ready: Promise<void>;
+    if (parked) {
+      // the parked plot's canvas takes this one's place (and its accessible name)
+      for (const name of ["role", "aria-label"]) parked.canvas.setAttribute(name, canvas.getAttribute(name) ?? "");
+      canvas.replaceWith(parked.canvas);
+      this.parts.canvas = parked.canvas;
+      sp = parked.scatter;
+      // set() applies the new size to the view at the next animation frame. When the
+      // renderer's loop is stopped (no other plot on the page), it restarts after that
+      // (resume), so its first frame already has the size and the points can be drawn
+      // without waiting; when it runs, its next frame may come first, so the draw waits.
+      const looping = (renderer as { looping?: boolean }).looping === true;
+      const sized = sp.set({ ...options, ...size } as never) as Promise<void>;
+      parked.resume();
+      ready = looping
+        ? new Promise<void>((resolve) => {
+            this.unblock = resolve; // a plot destroyed first never resolves `sized`
+            void sized.then(resolve);
+          })
+        : Promise.resolve();
+    } else {
+      sp = createScatterplot({ renderer, canvas, ...size, ...options } as never);
+      // regl-scatterplot sets its size at the next animation frame and then asks for a
+      // redraw: drawing the points before that would render all of them twice in the first
+      // frame. So the first draw waits for the plot's `init`, or for destroy() (a plot
+      // destroyed first never publishes it).
+      ready = new Promise<void>((resolve) => {
+        this.unblock = resolve;
+        sp.subscribe("init", () => resolve(), 1);
+      });
+    }
     this.scatter = sp;
     this.subscribe(sp);
     phases.scatter = performance.now() - this.t0;

@@ -10,6 +10,12 @@ taller than the others (the shared renderer's canvas must grow to it), then move
 points of the FIRST one from Python: it must redraw; then closes them all: the loop stops.
 Checks read what a user sees (canvas pixels) and count the canvases that got a WebGL
 context while the cell ran (``getContext`` wrapped in the page before it runs).
+
+The extension also parks a plot on the renderer (``park`` in js/src/renderer.ts) and sizes
+the renderer for a projector in the notebook on screen, so the first projector neither
+makes a plot nor grows the renderer's canvas in its first frame (in Chromium with software
+WebGL: 100-150 ms and 40-130 ms of it). The first projector must take that plot, another
+must be parked for the next one, and a parked plot must not keep the renderer's loop on.
 """
 
 from __future__ import annotations
@@ -42,6 +48,8 @@ display(*ps)""",
 SHARED = "globalThis[Symbol.for('embedkit.sharedRenderer.regl-scatterplot-1')]"
 RENDERER = f"!!{SHARED}"
 LOOPING = f"() => !!{SHARED} && {SHARED}.looping"  # its animation-frame loop runs
+PARKING = "globalThis[Symbol.for('embedkit.parkedPlot.regl-scatterplot-1')]"
+PARKED = f"() => !!({PARKING} && {PARKING}.plot)"  # a plot is parked for the next projector
 BEFORE: dict[str, bool] = {}  # the page before the cell ran
 
 # Counts the canvases that get a WebGL context (regl may ask a canvas more than once).
@@ -70,6 +78,10 @@ def page(lab: Any, browser: Any, ui: Any) -> Iterator[Any]:
     # the renderer owns the page's one WebGL context (its canvas, with regl on it)
     BEFORE["context"] = pg.evaluate(f"() => !!{SHARED}.regl && !!{SHARED}.canvas")
     BEFORE["looping"] = pg.evaluate(LOOPING)
+    pg.wait_for_function(PARKED, polling=100, timeout=30_000)
+    # mark the parked plot's canvas: the first projector must show that very canvas
+    pg.evaluate(f"() => {{ {PARKING}.plot.canvas.dataset.parked = 'yes'; }}")
+    BEFORE["renderer_width"] = pg.evaluate(f"() => {SHARED}.canvas.width / devicePixelRatio")
     pg.evaluate(COUNT_CONTEXTS)
     ui.run_cell(pg, 0)
     for n in range(PLOTS):
@@ -101,6 +113,22 @@ def test_eighteen_projectors_use_one_webgl_context(page: Any) -> None:
     assert page.evaluate(LOOPING) is True
 
 
+def test_the_first_projector_takes_the_parked_plot(page: Any) -> None:
+    taken = [plot(page, n).locator("canvas[data-parked='yes']").count() for n in range(PLOTS)]
+    assert taken == [1] + [0] * (PLOTS - 1)
+    # with its accessible name, in place of the view's own canvas, and drawn
+    canvas = plot(page, 0).locator("canvas[data-parked='yes']")
+    assert canvas.get_attribute("role") == "img"
+    assert "40 points" in (canvas.get_attribute("aria-label") or "")
+    assert inked_rows(page, 0).any()
+    # the renderer was already as wide as the plot: no growth in the first frame
+    width = plot(page, 0).locator(".ek-canvas-wrap").evaluate("e => e.clientWidth")
+    assert BEFORE["renderer_width"] >= width > 300
+    # and another plot is parked when the page is idle again, for the next projector
+    page.wait_for_function(PARKED, polling=100, timeout=30_000)
+    assert page.evaluate(f"() => {PARKING}.plot.canvas.isConnected") is False
+
+
 def test_the_tall_projector_draws_over_its_whole_height(page: Any) -> None:
     rows = inked_rows(page, PLOTS - 1)
     inked = np.flatnonzero(rows)
@@ -130,3 +158,4 @@ def test_the_loop_stops_when_the_projectors_go(page: Any, ui: Any) -> None:
     ui.run_cell(page, 2)  # closes every projector: their views and plots go
     page.wait_for_function(f"() => !({SHARED} && {SHARED}.looping)", polling=100, timeout=10_000)
     assert page.evaluate(f"() => {RENDERER}")  # the renderer stays for the next projector
+    assert page.evaluate(PARKED) is True  # and so does the parked plot, off the loop
