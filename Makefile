@@ -49,8 +49,9 @@ chromium:
 js:
 	cd js && npm ci --no-audit --no-fund --loglevel=error && npm run typecheck && npm run build
 	cd js && npx tsc -p tsconfig.lib.json --noEmit
-	@git diff --quiet -- embedkit/static/projector.js 2>/dev/null || { \
-	  echo "embedkit/static/projector.js is stale: commit the rebuilt bundle"; exit 1; }
+	@git diff --quiet -- embedkit/static/projector.js embedkit/static/projector-loader.js \
+	  js/src/buildid.ts 2>/dev/null || { \
+	  echo "embedkit/static/projector*.js is stale: commit the rebuilt bundles"; exit 1; }
 
 # Rebuild the prebuilt JupyterLab extension (js/src/index.ts -> embedkit/labextension/,
 # jupyter-builder from the venv) after changing js/src, and commit the result. Its chunk

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -57,6 +58,9 @@ def emb() -> ek.Embeddings:
 @pytest.fixture
 def coords(emb: ek.Embeddings) -> np.ndarray:
     return np.random.default_rng(1).normal(size=(len(emb), 2))
+
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_repr_and_traits(emb: ek.Embeddings, coords: np.ndarray) -> None:
@@ -283,11 +287,19 @@ def test_wire_round_trip_and_errors() -> None:
         png_bytes(np.zeros((2, 2)))
 
 
-def test_bundle_is_the_esm_and_exports_the_view() -> None:
+def test_the_esm_is_the_small_loader_and_the_model_carries_the_bundle() -> None:
     text = projector_mod.BUNDLE.read_text(encoding="utf-8")
     assert re.search(r"export\s*\{[^}]*createProjectorView", text)
+    loader = projector_mod.LOADER.read_text(encoding="utf-8")
+    # the kernel's module is a few hundred bytes: the extension's copy of the view code
+    # (registered under this build's id), else the full module from the model's `_bundle`
+    assert len(loader) < 2_000 and "_bundle" in loader
+    build = re.search(r'BUILD_ID = "([0-9a-f]{16})"', (ROOT / "js/src/buildid.ts").read_text())
+    assert build and build.group(1) in loader
     p = Projector(ek.Embeddings(["a", "b"], np.eye(2)), method=np.eye(2))
-    assert p._esm == text
+    assert p._esm == loader
+    assert p._bundle == text
+    assert "_bundle" in p.get_state()  # synced: a page without the extension needs it
 
 
 def test_front_end_sources_never_write_html() -> None:

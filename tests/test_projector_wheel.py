@@ -19,6 +19,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLE = ROOT / "embedkit" / "static" / "projector.js"
+LOADER = ROOT / "embedkit" / "static" / "projector-loader.js"
 
 pytestmark = pytest.mark.slow
 
@@ -48,8 +49,10 @@ def test_wheel_contains_the_bundle(clean_install: tuple[Path, Path]) -> None:
     wheel, _ = clean_install
     with zipfile.ZipFile(wheel) as zf:
         data = zf.read("embedkit/static/projector.js")
+        loader = zf.read("embedkit/static/projector-loader.js")
     assert data == BUNDLE.read_bytes()
     assert b"createProjectorView" in data and len(data) > 100_000
+    assert loader == LOADER.read_bytes() and b"_bundle" in loader
 
 
 def test_clean_venv_has_the_bundle_as_a_file(clean_install: tuple[Path, Path]) -> None:
@@ -76,9 +79,12 @@ def test_installed_package_loads_the_bundle(clean_install: tuple[Path, Path]) ->
         "import embedkit\n"
         "from embedkit.widgets.projector import BUNDLE, Projector\n"
         "res = r.files('embedkit').joinpath('static/projector.js')\n"
+        "from embedkit.widgets.projector import _bundle_text\n"
         "print(json.dumps({'pkg': embedkit.__file__, 'bundle': str(BUNDLE),"
-        " 'text': len(res.read_text(encoding='utf-8')), 'esm': len(str(Projector._esm))}))"
+        " 'text': len(res.read_text(encoding='utf-8')), 'model': len(_bundle_text()),"
+        " 'esm': len(str(Projector._esm))}))"
     )
     info = json.loads(run(sys.executable, "-c", code))
     assert info["pkg"].startswith(site) and info["bundle"].startswith(site)
-    assert info["text"] == info["esm"] == len(BUNDLE.read_text(encoding="utf-8"))
+    assert info["text"] == info["model"] == len(BUNDLE.read_text(encoding="utf-8"))
+    assert info["esm"] == len(LOADER.read_text(encoding="utf-8"))

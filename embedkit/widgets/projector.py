@@ -22,6 +22,7 @@ Projector(3 points, coordinates, cosine k=2, color='kind')
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -47,11 +48,20 @@ if TYPE_CHECKING:
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 BUNDLE = STATIC / "projector.js"
+LOADER = STATIC / "projector-loader.js"
 N_SHOWN = 10  # search matches listed by label
 
 
 _BINARY = {"to_json": to_json}
-__all__ = ["BUNDLE", "Projector", "link", "mimebundle"]
+
+
+@functools.cache
+def _bundle_text() -> str:
+    """The widget's full front-end module (see js/src/loader.ts), read once."""
+    return BUNDLE.read_text(encoding="utf-8")
+
+
+__all__ = ["BUNDLE", "LOADER", "Projector", "link", "mimebundle"]
 
 
 class Projector(ProjectorExtras, TimelineView, LiveLayout, anywidget.AnyWidget):
@@ -138,7 +148,12 @@ class Projector(ProjectorExtras, TimelineView, LiveLayout, anywidget.AnyWidget):
     (Projector(40 points, pca, cosine k=10, color='clusters'), 3, ['w39', 'w38'], 5)
     """
 
-    _esm = BUNDLE
+    _esm = LOADER
+    _bundle = t.Unicode().tag(sync=True)
+
+    @t.default("_bundle")
+    def _bundle_default(self) -> str:
+        return _bundle_text()
 
     method = t.Unicode("pca").tag(sync=True)
     metric = t.Unicode("cosine").tag(sync=True)

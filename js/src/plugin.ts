@@ -9,6 +9,7 @@
 import { Panel } from "@lumino/widgets";
 import type { Message } from "@lumino/messaging";
 import type { TabRegistry } from "./tab";
+import { WIDGET_KEY } from "./loader";
 
 const TAB_PANEL_CLASS = "ek-tab-panel"; // tab.ts styles it
 
@@ -101,6 +102,14 @@ function prepareRenderer(app: App): void {
       (r) => r.warmUp(plotSizeGuess(app) ?? undefined).catch(() => undefined), // no WebGL: left to the first view
       () => undefined,
     );
+    // the widget module, for the kernel's small one (loader.ts) to use instead of its own
+    const page = globalThis as unknown as Record<symbol, unknown>;
+    if (!page[WIDGET_KEY]) {
+      import("./widget").then(
+        (w) => void (page[WIDGET_KEY] ??= w.default),
+        () => undefined,
+      );
+    }
   };
   const w = window as unknown as { requestIdleCallback?: (cb: () => void, o?: object) => number };
   const whenIdle = () => {
