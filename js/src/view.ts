@@ -131,6 +131,7 @@ class View implements ProjectorView {
   private fit: { x: Float32Array; y: Float32Array } | null = null; // fitPoints(fitFor)
   private fitFor: Float32Array | null = null;
   private drawQueue: Promise<void> = Promise.resolve(); // draws run one at a time (drawPoints)
+  private early: { pts: Record<string, Float32Array>; index: Promise<ArrayBuffer> } | null = null;
   private category = -1; // the legend entry picked (-1: none)
   private readonly sentence: SentenceSearch | null = null; // typed sentences (with an encoder)
 
@@ -155,6 +156,10 @@ class View implements ProjectorView {
     if (this.timeline) this.showTime();
     this.listen();
     this.renderLegend();
+    // the spatial index of the first draw is built (in a worker, for large n) while the
+    // view waits to be attached and sized
+    const pts = this.points();
+    this.early = { pts, index: spatialIndexSoon(pts.x, pts.y) };
     this.ready = this.startWhenSized();
     (this.parts.root as unknown as { __embedkitView: ProjectorView }).__embedkitView = this;
   }
@@ -589,7 +594,10 @@ class View implements ProjectorView {
     const phases: Record<string, number> = { sized: performance.now() - this.t0 };
     const style = pointStyle(this.xy.length >> 1);
     const pts = this.points();
-    const index = spatialIndexSoon(pts.x, pts.y); // in a worker for large n: meanwhile ...
+    const early = this.early;
+    this.early = null;
+    const index = // started when the view was made, unless the points changed since
+      early && early.pts.x === pts.x && early.pts.y === pts.y ? early.index : spatialIndexSoon(pts.x, pts.y);
     const parked = takeParked(); // made ahead when the page was idle (renderer.ts)
     const options = {
       backgroundColor: background(root),
@@ -639,7 +647,7 @@ class View implements ProjectorView {
     this.scatter = sp;
     this.subscribe(sp);
     phases.scatter = performance.now() - this.t0;
-    await this.drawPoints(this.drawOptions(), undefined, { pts, index, ready }); // ... the rows are made
+    await this.drawPoints(this.drawOptions(), undefined, { pts, index, ready }); // rows made meanwhile
     if (this.destroyed) return;
     phases.points = performance.now() - this.t0;
     this.drawn = true;
