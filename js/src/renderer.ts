@@ -21,6 +21,16 @@ import { prepareIndexWorker } from "./spatial";
 
 export type Renderer = ReturnType<typeof createRenderer>;
 
+/**
+ * Render every plot of the renderer that asked for a redraw now, in this task, instead of
+ * at the loop's next animation frame: what it draws is then in the frame being made (a
+ * first frame drawn from a ResizeObserver callback or the microtasks after it shows with
+ * the view it is in). A plot that rendered here does not render again at the next frame.
+ */
+export function renderNow(renderer: Renderer): void {
+  (renderer as { renderNow?: () => void }).renderNow?.();
+}
+
 // anywidget loads the widget's module once per widget (a module per blob URL), so the
 // renderer lives on the page (globalThis), not in this module: every projector of every
 // module copy, and the JupyterLab extension's kernel-less views, find the same one. The
@@ -90,6 +100,12 @@ function quietRenderer(regl: Regl, canvas: HTMLCanvasElement): Renderer {
   const register = made.onFrame;
   let plots = 0;
   Object.defineProperty(made, "looping", { get: () => running !== null }); // for tests
+  // one pass of the loop now, outside the animation frame (renderNow)
+  (made as { renderNow?: () => void }).renderNow = () => {
+    if (!tick || made.isDestroyed) return;
+    made.refresh(); // regl.poll(), as regl.frame does before each pass
+    tick();
+  };
   made.onFrame = (draw: () => void) => {
     const off = register(draw);
     if (++plots === 1 && tick && !running) running = frame(tick);

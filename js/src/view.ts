@@ -4,9 +4,9 @@
 // share it. All text from the data goes through textContent.
 
 import createScatterplot from "regl-scatterplot";
-import { clear, h, nextFrame } from "./dom";
+import { clear, h } from "./dom";
 import { LabelLayer } from "./labels";
-import { pointRows, sharedRenderer, takeParked } from "./renderer";
+import { pointRows, renderNow, sharedRenderer, takeParked } from "./renderer";
 import { spatialIndexSoon } from "./spatial";
 import { categorical, ramp } from "./palette";
 import { SentenceSearch } from "./sentence";
@@ -240,15 +240,26 @@ class View implements ProjectorView {
     if (this.labelFrame || this.destroyed) return;
     this.labelFrame = requestAnimationFrame(() => {
       this.labelFrame = 0;
-      const sp = this.scatter;
-      if (!sp || this.destroyed || !this.drawn) return;
-      const { clientWidth: width, clientHeight: height } = this.parts.wrap;
-      this.labelLayer.draw({ view: sp.get("cameraView") as ArrayLike<number>, width, height });
-      this.sentence?.place();
-      const root = this.parts.root;
-      root.dataset.labels = String(this.labelLayer.drawnLabels().length);
-      root.dataset.labelPasses = String(Number(root.dataset.labelPasses ?? 0) + 1);
+      this.labelPass();
     });
+  }
+
+  /** The label pass now (a pass already asked for the next frame is dropped). */
+  private labelsNow(): void {
+    if (this.labelFrame) cancelAnimationFrame(this.labelFrame);
+    this.labelFrame = 0;
+    this.labelPass();
+  }
+
+  private labelPass(): void {
+    const sp = this.scatter;
+    if (!sp || this.destroyed || !this.drawn) return;
+    const { clientWidth: width, clientHeight: height } = this.parts.wrap;
+    this.labelLayer.draw({ view: sp.get("cameraView") as ArrayLike<number>, width, height });
+    this.sentence?.place();
+    const root = this.parts.root;
+    root.dataset.labels = String(this.labelLayer.drawnLabels().length);
+    root.dataset.labelPasses = String(Number(root.dataset.labelPasses ?? 0) + 1);
   }
 
   // ---------------------------------------------------------------- legend
@@ -620,25 +631,16 @@ class View implements ProjectorView {
       canvas.replaceWith(parked.canvas);
       this.parts.canvas = parked.canvas;
       sp = parked.scatter;
-      // set() applies the new size to the view at the next animation frame. When the
-      // renderer's loop is stopped (no other plot on the page), it restarts after that
-      // (resume), so its first frame already has the size and the points can be drawn
-      // without waiting; when it runs, its next frame may come first, so the draw waits.
-      const looping = (renderer as { looping?: boolean }).looping === true;
-      const sized = sp.set({ ...options, ...size } as never) as Promise<void>;
+      // set() applies a numeric size at once (js/patch-regl-scatterplot.cjs), so the points
+      // can be drawn, and rendered, right away
+      void sp.set({ ...options, ...size } as never);
       parked.resume();
-      ready = looping
-        ? new Promise<void>((resolve) => {
-            this.unblock = resolve; // a plot destroyed first never resolves `sized`
-            void sized.then(resolve);
-          })
-        : Promise.resolve();
+      ready = Promise.resolve();
     } else {
       sp = createScatterplot({ renderer, canvas, ...size, ...options } as never);
-      // regl-scatterplot sets its size at the next animation frame and then asks for a
-      // redraw: drawing the points before that would render all of them twice in the first
-      // frame. So the first draw waits for the plot's `init`, or for destroy() (a plot
-      // destroyed first never publishes it).
+      // the first draw waits for the plot's `init` (its size set: a draw before that
+      // rendered every point twice), or for destroy() (a plot destroyed first never
+      // publishes it)
       ready = new Promise<void>((resolve) => {
         this.unblock = resolve;
         sp.subscribe("init", () => resolve(), 1);
@@ -655,8 +657,11 @@ class View implements ProjectorView {
     if (this.pending?.kind === "highlight") this.setHighlight(this.pending.indices);
     else if (this.pending?.kind === "selection") this.setSelection(this.pending.indices);
     this.pending = null;
-    // the label pass was asked first, so it runs in this same animation frame
-    await nextFrame();
+    // the points and the labels are drawn now, not at the next animation frame: when the
+    // first draw finishes while the view is being laid out (its ResizeObserver callback),
+    // the frame that shows the view shows them too
+    renderNow(renderer);
+    this.labelsNow();
     const ms = performance.now() - this.t0;
     // when each step of the first frame ended, ms after render(): for measurements
     root.dataset.phases = JSON.stringify({ ...phases, labels: ms });
