@@ -41,28 +41,22 @@ try {
 } catch {}
 if (old !== idText) writeFileSync(idFile, idText);
 
+// what both bundles share: one self-contained ES module each
+const common = { bundle: true, format: "esm", target: "es2020", minify: !watch, logLevel: "info" };
 const loader = {
+  ...common,
   entryPoints: [path.join(here, "src/loader.ts")],
-  bundle: true,
-  format: "esm",
-  target: "es2020",
-  minify: !watch,
   outfile: path.join(here, "../embedkit/static/projector-loader.js"),
-  logLevel: "info",
 };
 const options = {
+  ...common,
   entryPoints: [path.join(here, "src/widget.ts")],
-  bundle: true,
-  format: "esm",
-  target: "es2020",
-  minify: !watch,
   legalComments: "eof",
   // regl's "main" is its development build (every call and command checked); the same
   // library without the checks, as webpack.config.cjs bundles it for the JupyterLab extension
   alias: { regl: "regl/dist/regl.unchecked.js" },
   plugins: [patchPlugin],
   outfile: path.join(here, "../embedkit/static/projector.js"),
-  logLevel: "info",
 };
 if (watch) {
   const ctx = await esbuild.context(options);

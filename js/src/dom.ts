@@ -20,6 +20,13 @@ export function nextFrame(): Promise<void> {
   return new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
 }
 
+/** Run `cb` when the page is next idle (within 10 s), or in 2 s where that is unknown. */
+export function whenIdle(cb: () => void): void {
+  const w = window as unknown as { requestIdleCallback?: (cb: () => void, o?: object) => number };
+  if (w.requestIdleCallback) w.requestIdleCallback(cb, { timeout: 10_000 });
+  else setTimeout(cb, 2_000);
+}
+
 const STYLE_ID = "embedkit-projector-style";
 
 export function injectStyle(css: string): void {

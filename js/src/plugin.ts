@@ -9,6 +9,7 @@
 import { Panel } from "@lumino/widgets";
 import type { Message } from "@lumino/messaging";
 import type { TabRegistry } from "./tab";
+import { whenIdle } from "./dom";
 import { WIDGET_KEY } from "./loader";
 
 const TAB_PANEL_CLASS = "ek-tab-panel"; // tab.ts styles it
@@ -111,22 +112,19 @@ function prepareRenderer(app: App): void {
       );
     }
   };
-  const w = window as unknown as { requestIdleCallback?: (cb: () => void, o?: object) => number };
-  const whenIdle = () => {
-    if (w.requestIdleCallback) w.requestIdleCallback(warm, { timeout: 10_000 });
-    else setTimeout(warm, 2_000);
-  };
-  whenIdle();
+  const later = () => whenIdle(warm);
+  later();
   // a document's cells are there once it is revealed (its model loaded and rendered)
   app.shell.currentChanged?.connect(() => {
     const revealed = (app.shell.currentWidget as { revealed?: Promise<void> } | null)?.revealed;
-    void Promise.resolve(revealed).then(whenIdle, whenIdle);
+    void Promise.resolve(revealed).then(later, later);
   });
 }
 
 /** The default projector's height (`Projector.height`, embedkit/widgets/projector.py). */
 const PLOT_HEIGHT = 480;
-/** The projector's side panel and borders (style.ts: `.ek-side` 230 px + 1 px border). */
+/** The projector's side panel and borders (style.ts: `.ek-side` 230 px and its 1 px border,
+ * and the projector's own 1 px border on each side). */
 const SIDE = 233;
 
 /**
@@ -134,7 +132,7 @@ const SIDE = 233;
  * editor width, about the output area's, less the side panel (which goes below the plot
  * under 640 px, style.ts). Null when no notebook with a cell is in front.
  */
-export function plotSizeGuess(app: App): { width: number; height: number } | null {
+function plotSizeGuess(app: App): { width: number; height: number } | null {
   const node = app.shell.currentWidget?.node;
   const editor = node?.querySelector(".jp-Cell .jp-InputArea-editor");
   const width = editor ? editor.getBoundingClientRect().width : 0;

@@ -16,7 +16,7 @@
 import createScatterplot, { createRenderer } from "regl-scatterplot";
 // @ts-expect-error: regl-scatterplot ships no types for its source modules
 import { createRegl } from "regl-scatterplot/src/utils.js";
-import { nextFrame } from "./dom";
+import { nextFrame, whenIdle } from "./dom";
 import { prepareIndexWorker } from "./spatial";
 
 export type Renderer = ReturnType<typeof createRenderer>;
@@ -229,10 +229,7 @@ export function takeParked(): ParkedPlot | null {
     plot.scatter.destroy();
     return null;
   }
-  const w = window as unknown as { requestIdleCallback?: (cb: () => void, o?: object) => number };
-  const again = () => void park().catch(() => undefined);
-  if (w.requestIdleCallback) w.requestIdleCallback(again, { timeout: 10_000 });
-  else setTimeout(again, 2_000);
+  whenIdle(() => void park().catch(() => undefined));
   return plot;
 }
 
