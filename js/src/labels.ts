@@ -35,9 +35,11 @@ export class LabelLayer {
   readonly canvas: HTMLCanvasElement;
   private readonly ctx: CanvasRenderingContext2D;
   private labels: MapLabels | null = null;
-  private text: string[] = [];
+  private raw: readonly unknown[] = []; // the labels as given, in rank order
+  private text: (string | undefined)[] = []; // shortened on first use (textOf)
   private widths = new Float32Array(0); // measured once per candidate (NaN: not yet)
-  private cells: Uint32Array[] = []; // candidate ranks per grid cell, ascending
+  // candidate ranks per grid cell, ascending: cell k's are ranks[start[k]] to ranks[start[k + 1]]
+  private cells: { start: Uint32Array; ranks: Uint32Array } | null = null;
   private stamp = new Uint32Array(0);
   private pass = 0;
   private x: Float32Array = new Float32Array(0);
@@ -60,10 +62,11 @@ export class LabelLayer {
   /** The candidates (rows in importance order, their text, the most drawn at once). */
   setLabels(labels: MapLabels | null): void {
     this.labels = labels && labels.max > 0 && labels.order.length ? labels : null;
-    this.text = this.labels ? this.labels.text.map((s) => shorten(String(s))) : [];
-    this.widths = new Float32Array(this.text.length).fill(NaN);
-    this.stamp = new Uint32Array(this.text.length);
-    this.cells = [];
+    this.raw = this.labels ? this.labels.text : [];
+    this.text = new Array(this.raw.length); // a frame uses a few thousand of them at most
+    this.widths = new Float32Array(this.raw.length).fill(NaN);
+    this.stamp = new Uint32Array(this.raw.length);
+    this.cells = null;
   }
 
   /**
@@ -78,7 +81,7 @@ export class LabelLayer {
     this.mix = moving ? 0 : 1;
     this.x = x;
     this.y = y;
-    this.cells = [];
+    this.cells = null;
   }
 
   /** Eased progress of a glide, 0 (where the points were) to 1 (arrived). */
@@ -98,16 +101,32 @@ export class LabelLayer {
     this.drawn = [];
   }
 
-  private buildGrid(): void {
+  /** The label of rank `r`, on one line and at most MAX_CHARS long. */
+  private textOf(r: number): string {
+    return (this.text[r] ??= shorten(String(this.raw[r])));
+  }
+
+  /** Bucket the candidate ranks by grid cell (a counting sort: two passes, no garbage). */
+  private buildGrid(): { start: Uint32Array; ranks: Uint32Array } {
     const order = this.labels!.order;
-    const lists: number[][] = Array.from({ length: GRID * GRID }, () => []);
-    for (let r = 0; r < order.length; r++) {
+    const n = order.length;
+    const cellOfRank = new Int32Array(n);
+    const start = new Uint32Array(GRID * GRID + 1);
+    for (let r = 0; r < n; r++) {
       const i = order[r];
       const px = this.x[i], py = this.y[i];
-      if (!Number.isFinite(px) || !Number.isFinite(py)) continue;
-      lists[cellOf(px, py)].push(r); // ranks arrive ascending
+      const k = Number.isFinite(px) && Number.isFinite(py) ? cellOf(px, py) : -1;
+      cellOfRank[r] = k;
+      if (k >= 0) start[k + 1]++;
     }
-    this.cells = lists.map((l) => Uint32Array.from(l));
+    for (let k = 0; k < GRID * GRID; k++) start[k + 1] += start[k];
+    const next = start.slice(0, GRID * GRID);
+    const ranks = new Uint32Array(start[GRID * GRID]);
+    for (let r = 0; r < n; r++) {
+      const k = cellOfRank[r];
+      if (k >= 0) ranks[next[k]++] = r; // ranks arrive ascending
+    }
+    return (this.cells = { start, ranks });
   }
 
   /** Place and draw the labels for this camera. */
@@ -125,7 +144,7 @@ export class LabelLayer {
     this.clear();
     const labels = this.labels;
     if (!labels || width <= 0 || height <= 0 || this.x.length === 0) return;
-    if (!this.cells.length) this.buildGrid();
+    const cells = this.cells ?? this.buildGrid();
     const ctx = this.ctx;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.font = FONT;
@@ -136,7 +155,7 @@ export class LabelLayer {
     const ay = v[1], by = v[5], cy = v[13];
     const toX = (px: number, py: number) => (width * (ax * px + bx * py + cx + 1)) / 2;
     const toY = (px: number, py: number) => height * (0.5 - (ay * px + by * py + cy) / 2);
-    const cand = this.candidates(ax, bx, cx, ay, by, cy);
+    const cand = this.candidates(cells, ax, bx, cx, ay, by, cy);
     // greedy placement in rank order, overlaps rejected through a screen grid of boxes
     const cw = 96, ch = 2 * LINE;
     const gw = Math.ceil(width / cw) + 1, gh = Math.ceil(height / ch) + 1;
@@ -150,6 +169,21 @@ export class LabelLayer {
     ctx.strokeStyle = "rgba(255, 255, 255, 0.85)";
     ctx.fillStyle = "#222";
     const { x, y, fromX, fromY, mix } = this;
+    /** No placed box within PAD of (x0, y0)-(x1, y1). */
+    const free = (x0: number, y0: number, x1: number, y1: number): boolean => {
+      const gx0 = Math.max(0, Math.floor((x0 - PAD) / cw)), gx1 = Math.min(gw - 1, Math.floor((x1 + PAD) / cw));
+      const gy0 = Math.max(0, Math.floor((y0 - PAD) / ch)), gy1 = Math.min(gh - 1, Math.floor((y1 + PAD) / ch));
+      for (let gy = gy0; gy <= gy1; gy++) {
+        for (let gx = gx0; gx <= gx1; gx++) {
+          const list = occupied[gy * gw + gx];
+          if (!list) continue;
+          for (const b of list) {
+            if (x0 - PAD < boxes[b + 2] && x1 + PAD > boxes[b] && y0 - PAD < boxes[b + 3] && y1 + PAD > boxes[b + 1]) return false;
+          }
+        }
+      }
+      return true;
+    };
     for (let q = 0; q < cand.length && drawn.length < labels.max; q++) {
       const r = cand[q], i = order[r];
       // a gliding point is between where it was and where it goes (the grid is the target's)
@@ -157,34 +191,26 @@ export class LabelLayer {
       const py = fromY ? fromY[i] + (y[i] - fromY[i]) * mix : y[i];
       const sx = toX(px, py), sy = toY(px, py);
       if (!(sx >= 0 && sx <= width && sy >= 0 && sy <= height)) continue;
-      let w = this.widths[r];
-      if (Number.isNaN(w)) w = this.widths[r] = ctx.measureText(this.text[r]).width;
-      const x0 = sx + 4, y0 = sy - LINE / 2, x1 = x0 + w, y1 = y0 + LINE;
-      if (x1 > width) continue; // cut by the right edge
-      const gx0 = Math.max(0, Math.floor((x0 - PAD) / cw)), gx1 = Math.min(gw - 1, Math.floor((x1 + PAD) / cw));
+      const x0 = sx + 4, y0 = sy - LINE / 2, y1 = y0 + LINE;
       const gy0 = Math.max(0, Math.floor((y0 - PAD) / ch)), gy1 = Math.min(gh - 1, Math.floor((y1 + PAD) / ch));
-      let free = true;
-      for (let gy = gy0; gy <= gy1 && free; gy++) {
-        for (let gx = gx0; gx <= gx1 && free; gx++) {
-          const list = occupied[gy * gw + gx];
-          if (!list) continue;
-          for (const b of list) {
-            if (x0 - PAD < boxes[b + 2] && x1 + PAD > boxes[b] && y0 - PAD < boxes[b + 3] && y1 + PAD > boxes[b + 1]) {
-              free = false;
-              break;
-            }
-          }
-        }
-      }
-      if (!free) continue;
+      // a box that overlaps another even with no width at all is out, without measuring
+      // its text (most candidates, once the view is full): the overlap only grows with x1
+      if (!free(x0, y0, x0, y1)) continue;
+      let w = this.widths[r];
+      if (Number.isNaN(w)) w = this.widths[r] = ctx.measureText(this.textOf(r)).width;
+      const x1 = x0 + w;
+      if (x1 > width) continue; // cut by the right edge
+      if (!free(x0, y0, x1, y1)) continue;
+      const gx0 = Math.max(0, Math.floor((x0 - PAD) / cw)), gx1 = Math.min(gw - 1, Math.floor((x1 + PAD) / cw));
       const b = boxes.length;
       boxes.push(x0, y0, x1, y1);
       for (let gy = gy0; gy <= gy1; gy++) {
         for (let gx = gx0; gx <= gx1; gx++) (occupied[gy * gw + gx] ??= []).push(b);
       }
-      ctx.strokeText(this.text[r], x0, sy);
-      ctx.fillText(this.text[r], x0, sy);
-      drawn.push({ i, text: this.text[r], box: [x0, y0, w, LINE] });
+      const text = this.textOf(r);
+      ctx.strokeText(text, x0, sy);
+      ctx.fillText(text, x0, sy);
+      drawn.push({ i, text, box: [x0, y0, w, LINE] });
     }
     this.drawn = drawn;
     this.times.push(performance.now() - t0);
@@ -193,9 +219,10 @@ export class LabelLayer {
 
   /** Candidate ranks for this view, ascending, at most CANDIDATES of them. */
   private candidates(
+    cells: { start: Uint32Array; ranks: Uint32Array },
     ax: number, bx: number, cx: number, ay: number, by: number, cy: number,
   ): Uint32Array {
-    const n = this.text.length;
+    const n = this.raw.length;
     const stamp = this.stamp;
     const pass = ++this.pass;
     const out: number[] = [];
@@ -220,10 +247,10 @@ export class LabelLayer {
       const per = Math.max(4, Math.ceil(room / visible));
       for (let gy = c0y; gy <= c1y && out.length < CANDIDATES; gy++) {
         for (let gx = c0x; gx <= c1x && out.length < CANDIDATES; gx++) {
-          const cell = this.cells[gy * GRID + gx];
-          const m = Math.min(cell.length, per);
+          const k = gy * GRID + gx;
+          const from = cells.start[k], m = Math.min(cells.start[k + 1] - from, per);
           for (let j = 0; j < m; j++) {
-            const r = cell[j];
+            const r = cells.ranks[from + j];
             if (stamp[r] === pass) continue;
             stamp[r] = pass;
             out.push(r);

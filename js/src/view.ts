@@ -6,7 +6,7 @@
 import createScatterplot from "regl-scatterplot";
 import { clear, h } from "./dom";
 import { LabelLayer } from "./labels";
-import { pointRows, renderNow, sharedRenderer, takeParked } from "./renderer";
+import { pointRows, renderNow, sharedRenderer, takeParked, type Renderer } from "./renderer";
 import { spatialIndexSoon } from "./spatial";
 import { categorical, ramp } from "./palette";
 import { SentenceSearch } from "./sentence";
@@ -536,7 +536,13 @@ class View implements ProjectorView {
   private drawPoints(
     options: object,
     before?: (pts: Record<string, Float32Array>) => void,
-    first?: { pts: Record<string, Float32Array>; index: Promise<ArrayBuffer>; ready: Promise<void> },
+    first?: {
+      pts: Record<string, Float32Array>;
+      index: Promise<ArrayBuffer>;
+      ready: Promise<void>;
+      shown: () => void;
+      renderer: Renderer;
+    },
   ): Promise<void> {
     const run = async () => {
       if (!this.scatter || this.destroyed) return;
@@ -547,7 +553,16 @@ class View implements ProjectorView {
       await first?.ready;
       if (!this.scatter || this.destroyed) return;
       before?.(pts);
-      await this.scatter.draw(rows as never, { ...options, spatialIndex } as never);
+      const sp = this.scatter;
+      // the first draw is rendered as soon as its points are set (the library's
+      // `drawRequested`, js/patch-regl-scatterplot.cjs), in this task, not at the
+      // renderer's next animation frame; the queue still waits for the draw to end
+      const now = first ? sp.subscribe("drawRequested" as never, () => { renderNow(first.renderer); first.shown(); }, 1) : null; // prettier-ignore
+      try {
+        await sp.draw(rows as never, { ...options, spatialIndex } as never);
+      } finally {
+        if (now) sp.unsubscribe(now);
+      }
     };
     const next = this.drawQueue.then(run, run);
     this.drawQueue = next.catch(() => undefined);
@@ -586,6 +601,11 @@ class View implements ProjectorView {
         this.start().then(resolve, reject);
       };
       tryStart();
+      // the node is usually attached within the task that rendered it (the widget manager
+      // adds the view after render()): a task later it has its size, and the first draw can
+      // be done before the frame that lays the view out, instead of in that frame's
+      // ResizeObserver callback (one software-composited frame later)
+      setTimeout(tryStart, 0);
       this.resizer = new ResizeObserver(() => {
         if (!this.scatter) return tryStart();
         const { clientWidth: width, clientHeight: height } = this.parts.wrap;
@@ -649,7 +669,11 @@ class View implements ProjectorView {
     this.scatter = sp;
     this.subscribe(sp);
     phases.scatter = performance.now() - this.t0;
-    await this.drawPoints(this.drawOptions(), undefined, { pts, index, ready }); // rows made meanwhile
+    let shown = () => {};
+    const onScreen = new Promise<void>((resolve) => (shown = resolve));
+    const drawing = this.drawPoints(this.drawOptions(), undefined, { pts, index, ready, shown, renderer });
+    drawing.catch(() => undefined); // its failure is start()'s, through the race below
+    await Promise.race([onScreen, drawing]); // rendered (or the draw ended: destroyed, failed)
     if (this.destroyed) return;
     phases.points = performance.now() - this.t0;
     this.drawn = true;
