@@ -8,6 +8,7 @@
 import { BUILD_ID } from "./buildid";
 
 interface WidgetModule {
+  initialize?(props: { model: { get(name: string): unknown } }): unknown;
   render(props: { model: { get(name: string): unknown }; el: HTMLElement }): unknown;
 }
 
@@ -30,6 +31,10 @@ function widget(model: { get(name: string): unknown }): Promise<WidgetModule> {
 }
 
 export default {
+  // the model arrived: the widget module prepares the first view's data (widget.ts)
+  async initialize({ model }: { model: { get(name: string): unknown } }) {
+    (await widget(model)).initialize?.({ model });
+  },
   async render({ model, el }: { model: { get(name: string): unknown }; el: HTMLElement }) {
     return (await widget(model)).render({ model, el });
   },

@@ -70,6 +70,22 @@ export interface ProjectorData {
   t0?: number;
   /** The name of the encoder that turns typed sentences into vectors (null: none). */
   encoder?: string | null;
+  /** The first draw's points, rows and spatial index, made ahead (`prepareFirstDraw`). */
+  first?: FirstDraw | null;
+}
+
+/**
+ * What the first draw of `xy` (coloured by `values`) needs, made before the view exists:
+ * the fitted points, regl-scatterplot's rows and the spatial index (a worker's, for large n).
+ * The live widget makes it when its model arrives (anywidget's `initialize`), while the
+ * kernel is still finishing the cell; a view whose data are not these arrays ignores it.
+ */
+export interface FirstDraw {
+  xy: Float32Array;
+  values: Float32Array | null;
+  fit: { x: Float32Array; y: Float32Array };
+  rows: number[][];
+  index: Promise<ArrayBuffer>;
 }
 
 /** A typed sentence's answer: its neighbours in the original space and its place. */

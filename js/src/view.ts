@@ -24,6 +24,7 @@ import {
 import type {
   ColorData,
   DrawnLabel,
+  FirstDraw,
   HoverInfo,
   MapLabels,
   ProjectorBackend,
@@ -75,6 +76,14 @@ export function fitFrames(frames: Float32Array, nFrames: number): { x: Float32Ar
     out.push({ x: all.x.subarray(a, b), y: all.y.subarray(a, b) });
   }
   return out;
+}
+
+/** The first draw of `xy` coloured by `values`, made ahead of its view (types.ts). */
+export function prepareFirstDraw(xy: Float32Array, values: Float32Array | null): FirstDraw {
+  const fit = fitPoints(xy);
+  const pts: Record<string, Float32Array> = values ? { ...fit, valueA: values } : { ...fit };
+  const index = spatialIndexSoon(fit.x, fit.y); // posted first: the worker starts at once
+  return { xy, values, fit, rows: pointRows(pts), index };
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -131,7 +140,7 @@ class View implements ProjectorView {
   private fit: { x: Float32Array; y: Float32Array } | null = null; // fitPoints(fitFor)
   private fitFor: Float32Array | null = null;
   private drawQueue: Promise<void> = Promise.resolve(); // draws run one at a time (drawPoints)
-  private early: { pts: Record<string, Float32Array>; index: Promise<ArrayBuffer> } | null = null;
+  private early: { pts: Record<string, Float32Array>; index: Promise<ArrayBuffer>; rows?: number[][] } | null = null;
   private category = -1; // the legend entry picked (-1: none)
   private readonly sentence: SentenceSearch | null = null; // typed sentences (with an encoder)
 
@@ -158,8 +167,16 @@ class View implements ProjectorView {
     this.renderLegend();
     // the spatial index of the first draw is built (in a worker, for large n) while the
     // view waits to be attached and sized
-    const pts = this.points();
-    this.early = { pts, index: spatialIndexSoon(pts.x, pts.y) };
+    const first = data.first;
+    if (first && first.xy === this.xy && !this.timeline && first.values === (this.color?.values ?? null)) {
+      // made when the model arrived (widget.ts): the fit, the rows and the index
+      this.fit = first.fit;
+      this.fitFor = this.xy;
+      this.early = { pts: this.points(), index: first.index, rows: first.rows };
+    } else {
+      const pts = this.points();
+      this.early = { pts, index: spatialIndexSoon(pts.x, pts.y) };
+    }
     this.ready = this.startWhenSized();
     (this.parts.root as unknown as { __embedkitView: ProjectorView }).__embedkitView = this;
   }
@@ -539,6 +556,7 @@ class View implements ProjectorView {
     first?: {
       pts: Record<string, Float32Array>;
       index: Promise<ArrayBuffer>;
+      rows?: number[][];
       ready: Promise<void>;
       shown: () => void;
       renderer: Renderer;
@@ -548,7 +566,7 @@ class View implements ProjectorView {
       if (!this.scatter || this.destroyed) return;
       const pts = first?.pts ?? this.points();
       const index = first?.index ?? spatialIndexSoon(pts.x, pts.y);
-      const rows = pointRows(pts);
+      const rows = first?.rows ?? pointRows(pts);
       const spatialIndex = await index;
       await first?.ready;
       if (!this.scatter || this.destroyed) return;
@@ -627,8 +645,10 @@ class View implements ProjectorView {
     const pts = this.points();
     const early = this.early;
     this.early = null;
-    const index = // started when the view was made, unless the points changed since
-      early && early.pts.x === pts.x && early.pts.y === pts.y ? early.index : spatialIndexSoon(pts.x, pts.y);
+    const same = early && early.pts.x === pts.x && early.pts.y === pts.y && early.pts.valueA === pts.valueA;
+    // started when the view was made, unless the points changed since
+    const index = same ? early.index : spatialIndexSoon(pts.x, pts.y);
+    const rows = same ? early.rows : undefined;
     const parked = takeParked(); // made ahead when the page was idle (renderer.ts)
     const options = {
       backgroundColor: background(root),
@@ -671,7 +691,7 @@ class View implements ProjectorView {
     phases.scatter = performance.now() - this.t0;
     let shown = () => {};
     const onScreen = new Promise<void>((resolve) => (shown = resolve));
-    const drawing = this.drawPoints(this.drawOptions(), undefined, { pts, index, ready, shown, renderer });
+    const drawing = this.drawPoints(this.drawOptions(), undefined, { pts, index, rows, ready, shown, renderer });
     drawing.catch(() => undefined); // its failure is start()'s, through the race below
     await Promise.race([onScreen, drawing]); // rendered (or the draw ended: destroyed, failed)
     if (this.destroyed) return;

@@ -14,7 +14,7 @@ import type {
   TimelineData,
 } from "./types";
 import { attachTab } from "./tab";
-import { createProjectorView } from "./view";
+import { createProjectorView, prepareFirstDraw } from "./view";
 import { layoutRunning, mountLiveLayout } from "./live";
 
 export { createProjectorView, fitPoints } from "./view";
@@ -125,22 +125,67 @@ function makeBackend(model: Model): { backend: ProjectorBackend; onMsg: (m: any,
   return { backend, onMsg };
 }
 
+/** The first view's data, decoded and prepared when the model arrived (`initialize`). */
+interface Prepared {
+  wire: { xy: unknown; labels: unknown; color: unknown }; // the traits they were made from
+  xy: Float32Array;
+  labels: MapLabels | null;
+  color: ColorData | null;
+  first: ReturnType<typeof prepareFirstDraw>;
+}
+// keyed by the model's `_xy` value (a DataView of the comm message's buffer): anywidget
+// hands `initialize` and `render` different proxies of the same model
+const prepared = new WeakMap<object, Prepared>();
+
+/**
+ * anywidget calls this when the model arrives, before any view: in a notebook the kernel's
+ * comm_open comes 50-150 ms before the display message that makes the view, and the page
+ * waits meanwhile. The first draw's work that needs no view is done now: the labels
+ * decoded, the points fitted, regl-scatterplot's rows made and the spatial index asked of
+ * the worker (spatial.ts). Only the first view takes it, and only if the traits are the same.
+ */
+function initialize({ model }: { model: Model }): void {
+  try {
+    const wire = { xy: model.get("_xy"), labels: model.get("_map_labels"), color: model.get("_color") };
+    const xy = decode(wire.xy) as Float32Array | null;
+    if (!xy || xy.length < 2 || typeof wire.xy !== "object" || timelineFrom(model)) return; // a timeline draws its frames
+    const color = colorFrom(wire.color as WireColor | null);
+    const first = prepareFirstDraw(xy, color?.values ?? null);
+    prepared.set(wire.xy as object, { wire, xy, labels: labelsFrom(wire.labels as WireLabels | null), color, first });
+  } catch (err) {
+    console.warn("embedkit: the projector's data could not be prepared ahead; the view will do it", err);
+  }
+}
+
+/** What `initialize` made, if the traits it was made from are still the model's. */
+function takePrepared(model: Model): Prepared | null {
+  const key = model.get("_xy");
+  const made = key && typeof key === "object" ? prepared.get(key) : undefined;
+  if (!made) return null;
+  prepared.delete(key);
+  const { xy, labels, color } = made.wire;
+  const same = xy === model.get("_xy") && labels === model.get("_map_labels") && color === model.get("_color");
+  return same ? made : null;
+}
+
 function render({ model, el }: { model: Model; el: HTMLElement }): () => void {
   const t0 = performance.now();
   const { backend, onMsg } = makeBackend(model);
+  const made = takePrepared(model);
   const data: ProjectorData = {
-    xy: decode(model.get("_xy")) as Float32Array,
+    xy: made?.xy ?? (decode(model.get("_xy")) as Float32Array),
     method: model.get("method"),
     metric: model.get("metric"),
     k: model.get("k"),
     height: model.get("height"),
-    color: colorFrom(model.get("_color")),
+    color: made ? made.color : colorFrom(model.get("_color")),
     selected: decode(model.get("_selected_idx")),
     highlight: decode(model.get("_highlight")),
     timeline: timelineFrom(model),
-    labels: labelsFrom(model.get("_map_labels")),
+    labels: made ? made.labels : labelsFrom(model.get("_map_labels")),
     encoder: model.get("_encoder") || null,
     t0,
+    first: made?.first ?? null,
   };
   const view = createProjectorView(el, data, backend);
   const detachTab = attachTab(el, model);
@@ -179,4 +224,4 @@ function render({ model, el }: { model: Model; el: HTMLElement }): () => void {
   };
 }
 
-export default { render };
+export default { initialize, render };

@@ -7,6 +7,11 @@ extension: another id), the full module that every model carries (``_bundle``), 
 once per page. Importing the full module when the model arrived took 20-40 ms of a first
 frame in Chromium here; the small one 2-6 ms.
 
+The module also has anywidget's ``initialize``: when the model arrives (the kernel's
+comm_open, 50-150 ms before the display message), the widget fits the points, makes
+regl-scatterplot's rows, decodes the labels and asks the worker for the spatial index; the
+first view of that model takes them (``first`` in its data), later views make their own.
+
 Checks: the extension registered its copy before any projector; with it, projectors draw
 and no large module is imported; without it (the registration removed, as in a front end
 without the extension), projectors still draw, and the full module is imported exactly once
@@ -29,7 +34,10 @@ import embedkit as ek
 xy = np.random.default_rng(0).standard_normal((500, 2)).astype("float32")
 emb = ek.Embeddings([f"p{i}" for i in range(500)], xy)"""
 SHOW = "ek.Projector(emb, method=xy, height=240)"
-CELLS = [SETUP, SHOW, SHOW, SHOW]
+TWICE = """p = ek.Projector(emb, method=xy, height=240)
+display(p)
+display(p)"""
+CELLS = [SETUP, SHOW, SHOW, SHOW, TWICE]
 
 # the page's registered widget modules (symbols "embedkit.widget.<build id>")
 REGISTERED = """() => Object.getOwnPropertySymbols(globalThis)
@@ -93,3 +101,25 @@ def test_without_the_extension_the_full_module_is_imported_once(page: Any, ui: A
     for cell in (2, 3):
         root = page.locator(".jp-Notebook .jp-Cell").nth(cell).locator(".embedkit-projector")
         assert "500 points" in (root.locator("canvas").first.get_attribute("aria-label") or "")
+
+
+# per view of cell `cell`: [it took the prepared first draw, its fit is that one, drawn]
+FIRSTS = """(cell) => [...document.querySelectorAll('.jp-Notebook .jp-Cell')[cell]
+  .querySelectorAll('.embedkit-projector')].map((root) => {
+    const v = root.__embedkitView;
+    const first = v.data.first;
+    return [!!first, !!first && v.fit === first.fit && first.xy === v.xy, root.dataset.drawn === '1'];
+  })"""
+
+
+def test_the_first_view_of_a_model_takes_what_its_initialize_prepared(page: Any, ui: Any) -> None:
+    # cell 1's projector (with the extension's copy) took it
+    assert page.evaluate(FIRSTS, 1) == [[True, True, True]]
+    # one model shown twice: the first view takes the prepared draw, the second makes its own
+    ui.run_cell(page, 4)
+    views = page.locator(".jp-Notebook .jp-Cell").nth(4).locator(".embedkit-projector[data-drawn='1']")
+    views.nth(1).wait_for(timeout=60_000)
+    assert sorted(page.evaluate(FIRSTS, 4)) == [[False, False, True], [True, True, True]]
+    for k in range(2):
+        label = views.nth(k).locator("canvas").first.get_attribute("aria-label") or ""
+        assert "500 points" in label
