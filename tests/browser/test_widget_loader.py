@@ -108,7 +108,8 @@ FIRSTS = """(cell) => [...document.querySelectorAll('.jp-Notebook .jp-Cell')[cel
   .querySelectorAll('.embedkit-projector')].map((root) => {
     const v = root.__embedkitView;
     const first = v.data.first;
-    return [!!first, !!first && v.fit === first.fit && first.xy === v.xy, root.dataset.drawn === '1'];
+    const took = !!first && v.fit === first.fit && first.xy === v.xy;
+    return [!!first, took, root.dataset.drawn === '1'];
   })"""
 
 
@@ -117,7 +118,8 @@ def test_the_first_view_of_a_model_takes_what_its_initialize_prepared(page: Any,
     assert page.evaluate(FIRSTS, 1) == [[True, True, True]]
     # one model shown twice: the first view takes the prepared draw, the second makes its own
     ui.run_cell(page, 4)
-    views = page.locator(".jp-Notebook .jp-Cell").nth(4).locator(".embedkit-projector[data-drawn='1']")
+    cell = page.locator(".jp-Notebook .jp-Cell").nth(4)
+    views = cell.locator(".embedkit-projector[data-drawn='1']")
     views.nth(1).wait_for(timeout=60_000)
     assert sorted(page.evaluate(FIRSTS, 4)) == [[False, False, True], [True, True, True]]
     for k in range(2):
