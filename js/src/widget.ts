@@ -136,6 +136,7 @@ interface Prepared {
 // keyed by the model's `_xy` value (a DataView of the comm message's buffer): anywidget
 // hands `initialize` and `render` different proxies of the same model
 const prepared = new WeakMap<object, Prepared>();
+const PREPARED_FOR_MS = 30_000;
 
 /**
  * anywidget calls this when the model arrives, before any view: in a notebook the kernel's
@@ -151,7 +152,11 @@ function initialize({ model }: { model: Model }): void {
     if (!xy || xy.length < 2 || typeof wire.xy !== "object" || timelineFrom(model)) return; // a timeline draws its frames
     const color = colorFrom(wire.color as WireColor | null);
     const first = prepareFirstDraw(xy, color?.values ?? null);
-    prepared.set(wire.xy as object, { wire, xy, labels: labelsFrom(wire.labels as WireLabels | null), color, first });
+    const key = wire.xy as object;
+    prepared.set(key, { wire, xy, labels: labelsFrom(wire.labels as WireLabels | null), color, first });
+    // a model not shown soon (kept in a variable, shown later or never) lets it go: a view
+    // made later prepares its own
+    setTimeout(() => prepared.delete(key), PREPARED_FOR_MS);
   } catch (err) {
     console.warn("embedkit: the projector's data could not be prepared ahead; the view will do it", err);
   }
