@@ -31,9 +31,15 @@ function widget(model: { get(name: string): unknown }): Promise<WidgetModule> {
 }
 
 export default {
-  // the model arrived: the widget module prepares the first view's data (widget.ts)
-  async initialize({ model }: { model: { get(name: string): unknown } }) {
-    (await widget(model)).initialize?.({ model });
+  // the model arrived: the widget module prepares the first view's data (widget.ts). Not
+  // awaited: anywidget gives a model's initialize 2 s before it fails the model, and the
+  // full module may still be importing (no extension); render() awaits the same import,
+  // after this callback.
+  initialize({ model }: { model: { get(name: string): unknown } }) {
+    widget(model).then(
+      (m) => m.initialize?.({ model }),
+      () => undefined, // render() reports it
+    );
   },
   async render({ model, el }: { model: { get(name: string): unknown }; el: HTMLElement }) {
     return (await widget(model)).render({ model, el });
