@@ -169,15 +169,21 @@ export class LabelLayer {
     ctx.strokeStyle = "rgba(255, 255, 255, 0.85)";
     ctx.fillStyle = "#222";
     const { x, y, fromX, fromY, mix } = this;
+    // the screen-grid cells that a padded box touches: columns g[0]..g[1], rows g[2]..g[3]
+    const g = new Int32Array(4);
+    const span = (x0: number, y0: number, x1: number, y1: number): Int32Array => {
+      g[0] = Math.max(0, Math.floor((x0 - PAD) / cw));
+      g[1] = Math.min(gw - 1, Math.floor((x1 + PAD) / cw));
+      g[2] = Math.max(0, Math.floor((y0 - PAD) / ch));
+      g[3] = Math.min(gh - 1, Math.floor((y1 + PAD) / ch));
+      return g;
+    };
     /** No placed box within PAD of (x0, y0)-(x1, y1). */
     const free = (x0: number, y0: number, x1: number, y1: number): boolean => {
-      const gx0 = Math.max(0, Math.floor((x0 - PAD) / cw)), gx1 = Math.min(gw - 1, Math.floor((x1 + PAD) / cw));
-      const gy0 = Math.max(0, Math.floor((y0 - PAD) / ch)), gy1 = Math.min(gh - 1, Math.floor((y1 + PAD) / ch));
+      const [gx0, gx1, gy0, gy1] = span(x0, y0, x1, y1);
       for (let gy = gy0; gy <= gy1; gy++) {
         for (let gx = gx0; gx <= gx1; gx++) {
-          const list = occupied[gy * gw + gx];
-          if (!list) continue;
-          for (const b of list) {
+          for (const b of occupied[gy * gw + gx] ?? []) {
             if (x0 - PAD < boxes[b + 2] && x1 + PAD > boxes[b] && y0 - PAD < boxes[b + 3] && y1 + PAD > boxes[b + 1]) return false;
           }
         }
@@ -192,7 +198,6 @@ export class LabelLayer {
       const sx = toX(px, py), sy = toY(px, py);
       if (!(sx >= 0 && sx <= width && sy >= 0 && sy <= height)) continue;
       const x0 = sx + 4, y0 = sy - LINE / 2, y1 = y0 + LINE;
-      const gy0 = Math.max(0, Math.floor((y0 - PAD) / ch)), gy1 = Math.min(gh - 1, Math.floor((y1 + PAD) / ch));
       // a box that overlaps another even with no width at all is out, without measuring
       // its text (most candidates, once the view is full): the overlap only grows with x1
       if (!free(x0, y0, x0, y1)) continue;
@@ -201,9 +206,9 @@ export class LabelLayer {
       const x1 = x0 + w;
       if (x1 > width) continue; // cut by the right edge
       if (!free(x0, y0, x1, y1)) continue;
-      const gx0 = Math.max(0, Math.floor((x0 - PAD) / cw)), gx1 = Math.min(gw - 1, Math.floor((x1 + PAD) / cw));
       const b = boxes.length;
       boxes.push(x0, y0, x1, y1);
+      const [gx0, gx1, gy0, gy1] = span(x0, y0, x1, y1);
       for (let gy = gy0; gy <= gy1; gy++) {
         for (let gx = gx0; gx <= gx1; gx++) (occupied[gy * gw + gx] ??= []).push(b);
       }

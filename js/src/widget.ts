@@ -4,6 +4,7 @@
 import { decode, viewAs, type WireArray } from "./codecs";
 import type {
   ColorData,
+  FirstDraw,
   HoverInfo,
   MapLabels,
   NeighbourResult,
@@ -131,7 +132,7 @@ interface Prepared {
   xy: Float32Array;
   labels: MapLabels | null;
   color: ColorData | null;
-  first: ReturnType<typeof prepareFirstDraw>;
+  first: FirstDraw;
 }
 // keyed by the model's `_xy` value (a DataView of the comm message's buffer): anywidget
 // hands `initialize` and `render` different proxies of the same model
@@ -168,9 +169,9 @@ function takePrepared(model: Model): Prepared | null {
   const made = key && typeof key === "object" ? prepared.get(key) : undefined;
   if (!made) return null;
   prepared.delete(key);
-  const { xy, labels, color } = made.wire;
-  const same = xy === model.get("_xy") && labels === model.get("_map_labels") && color === model.get("_color");
-  return same ? made : null;
+  // found by its `_xy`: the labels and colours must be those it was made with too
+  const { labels, color } = made.wire;
+  return labels === model.get("_map_labels") && color === model.get("_color") ? made : null;
 }
 
 function render({ model, el }: { model: Model; el: HTMLElement }): () => void {
